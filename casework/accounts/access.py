@@ -1,0 +1,130 @@
+"""Who may reach which route: the one place that decides, enforced before every request.
+
+Every view declares its audience with `@allow(...)` or `@public`; a view that declares
+nothing is unreachable (404) and fails the route × role test. A role outside the audience
+gets 404 too, so a URL never confirms that something exists. Record-level rules (which
+call or case a user may open) live beside each domain's queries and are checked through
+`visible(...)`; they are registered here so that there is still one place to read them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from casework.accounts.roles import ALL_ROLES, Role
+from casework.extensions import db
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+# Endpoints a signed-in user may reach while a pending step (2FA enrolment, password
+# change) keeps them from everything else.
+PENDING_STEP_ENDPOINTS = frozenset(
+    {"accounts.logout", "accounts.totp_enrol", "accounts.change_password", "web.set_language"}
+)
+
+_record_rules: dict[type, Callable[[Any], Any]] = {}
+
+
+def allow(*roles: Role) -> Callable:
+    """Let the given roles reach this view."""
+
+    def decorate(view: Callable) -> Callable:
+        view.casework_audience = frozenset(roles)
+        return view
+
+    return decorate
+
+
+def allow_signed_in(view: Callable) -> Callable:
+    """Let any signed-in user reach this view (their own profile, language, sign-out)."""
+    view.casework_audience = AUTHENTICATED
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Let anyone reach this view (the sign-in page, health check)."""
+    view.casework_audience = PUBLIC
+    return view
+
+
+def audience_of(endpoint: str) -> Any:
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "casework_audience", None)
+
+
+def enforce_route_policy():
+    """`before_request` hook: deny by default, 404 for the wrong role, sign-in if anonymous."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint == "static":
+        return None
+    audience = audience_of(endpoint)
+    if audience is None:
+        abort(404)
+    if audience == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        target = request.full_path if request.method == "GET" else None
+        return redirect(url_for("accounts.login", next=target))
+    pending = pending_step_endpoint(current_user)
+    if pending and endpoint not in PENDING_STEP_ENDPOINTS:
+        return redirect(url_for(pending))
+    if audience != AUTHENTICATED and current_user.role not in audience:
+        abort(404)
+    return None
+
+
+def pending_step_endpoint(user) -> str | None:
+    """A step the user must finish before anything else, if any."""
+    from casework.accounts.service import needs_totp_enrolment
+
+    if user.must_change_password:
+        return "accounts.change_password"
+    if needs_totp_enrolment(user):
+        return "accounts.totp_enrol"
+    return None
+
+
+def register_record_rule(model: type) -> Callable:
+    """Register `rule(user) -> SQL condition` as the visibility rule of a model."""
+
+    def decorate(rule: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        _record_rules[model] = rule
+        return rule
+
+    return decorate
+
+
+def visible(model: type, user) -> Any:
+    """The SQL condition selecting the rows of `model` that `user` may open."""
+    try:
+        rule = _record_rules[model]
+    except KeyError:
+        raise LookupError(f"no record rule registered for {model.__name__}") from None
+    return rule(user)
+
+
+def get_visible_or_404(model: type, record_id: Any, user):
+    """Load one record the user may open, or answer 404 whether it exists or not."""
+    try:
+        record_uuid = record_id if isinstance(record_id, uuid.UUID) else uuid.UUID(str(record_id))
+    except ValueError:
+        abort(404)
+    found = db.session.scalar(
+        sa.select(model).where(model.id == record_uuid, visible(model, user))
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+__all__ = [
+    "ALL_ROLES", "AUTHENTICATED", "PUBLIC", "allow", "allow_signed_in", "audience_of",
+    "enforce_route_policy", "get_visible_or_404", "public", "register_record_rule", "visible",
+]

@@ -1,0 +1,5 @@
+"""Append-only, HMAC-chained audit events."""
+
+from casework.audit.service import ChainReport, entries_for, record, verify_chain
+
+__all__ = ["ChainReport", "entries_for", "record", "verify_chain"]

@@ -1,0 +1,27 @@
+"""The append-only audit trail: ids only, each entry chained to the one before by an HMAC."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.db import utcnow
+from casework.extensions import db
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+                                     primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(sa.String(48))
+    object_type: Mapped[str | None] = mapped_column(sa.String(32))
+    object_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    outcome: Mapped[str] = mapped_column(sa.String(16), default="ok")
+    key_id: Mapped[str] = mapped_column(sa.String(32))
+    mac: Mapped[str] = mapped_column(sa.String(64))

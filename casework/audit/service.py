@@ -1,0 +1,111 @@
+"""Record audit events in the caller's transaction and verify the chain."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context
+
+from casework.audit.models import AuditEntry
+from casework.crypto.errors import UnknownKeyError
+from casework.crypto.keyring import Keyring
+from casework.db import utcnow
+from casework.extensions import db
+
+GENESIS = "0" * 64
+# Any 64-bit constant: the lock that serialises appends to the chain on PostgreSQL.
+POSTGRES_CHAIN_LOCK = 0x6361_7365_776F_726B
+
+
+def canonical(entry: AuditEntry) -> bytes:
+    fields = (
+        str(entry.seq), entry.at.isoformat(timespec="microseconds"),
+        str(entry.actor_id or ""), entry.action, entry.object_type or "",
+        str(entry.object_id or ""), entry.outcome, entry.key_id,
+    )
+    return "\x1f".join(fields).encode()
+
+
+def compute_mac(keyring: Keyring, entry: AuditEntry, previous_mac: str) -> str:
+    key = keyring.get(entry.key_id).key_for("audit")
+    return hmac.new(key, canonical(entry) + previous_mac.encode(), hashlib.sha256).hexdigest()
+
+
+def _current_actor_id() -> uuid.UUID | None:
+    if not has_request_context():
+        return None
+    from flask_login import current_user
+
+    return current_user.id if current_user.is_authenticated else None
+
+
+def record(
+    action: str,
+    object_type: str | None = None,
+    object_id: uuid.UUID | None = None,
+    *,
+    outcome: str = "ok",
+    actor_id: uuid.UUID | None = None,
+) -> AuditEntry:
+    """Append an event to the chain inside the current transaction; holds ids, never text."""
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(POSTGRES_CHAIN_LOCK)))
+    last = session.execute(
+        sa.select(AuditEntry.seq, AuditEntry.mac).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    keyring: Keyring = current_app.extensions["casework.keyring"]
+    entry = AuditEntry(
+        seq=(last.seq + 1) if last else 1,
+        at=utcnow(),
+        actor_id=actor_id or _current_actor_id(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=outcome,
+        key_id=keyring.primary_id,
+    )
+    entry.mac = compute_mac(keyring, entry, last.mac if last else GENESIS)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    first_broken_seq: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_seq is None
+
+
+def verify_chain(keyring: Keyring, batch_size: int = 5000) -> ChainReport:
+    """Walk the chain in order; report the first entry that is missing, altered or moved."""
+    previous_mac, expected_seq, checked = GENESIS, 1, 0
+    query = sa.select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
+    for entry in db.session.scalars(query):
+        if entry.seq != expected_seq:
+            return ChainReport(checked, expected_seq, "missing or reordered entry")
+        try:
+            expected = compute_mac(keyring, entry, previous_mac)
+        except UnknownKeyError:
+            return ChainReport(checked, entry.seq, "unknown key")
+        if not hmac.compare_digest(expected, entry.mac):
+            return ChainReport(checked, entry.seq, "altered, inserted or reordered entry")
+        previous_mac, expected_seq, checked = entry.mac, expected_seq + 1, checked + 1
+    return ChainReport(checked)
+
+
+def entries_for(object_id: uuid.UUID) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.object_id == object_id).order_by(AuditEntry.seq)
+        )
+    )

@@ -1,0 +1,80 @@
+"""Configuration self-test for `casework check` and `casework serve`: each problem named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask import Flask
+
+from casework.extensions import db
+
+Check = Callable[[Flask], list[str]]
+CHECKS: list[Check] = []
+
+
+def check(function: Check) -> Check:
+    """Register a check; domains add their own (keys, audit chain head, …)."""
+    CHECKS.append(function)
+    return function
+
+
+@check
+def database_reachable(app: Flask) -> list[str]:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError as error:
+        return [f"database unreachable: {type(error).__name__}"]
+    return []
+
+
+@check
+def migrations_at_head(app: Flask) -> list[str]:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(app.extensions["migrate"].directory)
+    try:
+        with db.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except sa.exc.SQLAlchemyError:
+        return []  # already reported as unreachable
+    if current != set(script.get_heads()):
+        return ["database is not at the latest migration: run `casework init-db`"]
+    return []
+
+
+@check
+def sqlite_durability(app: Flask) -> list[str]:
+    if db.engine.dialect.name != "sqlite":
+        return []
+    mode = db.session.execute(sa.text("PRAGMA journal_mode")).scalar()
+    return [] if str(mode).lower() == "wal" else [f"SQLite journal_mode is {mode}, not WAL"]
+
+
+@check
+def production_settings(app: Flask) -> list[str]:
+    settings = app.extensions["casework.settings"]
+    if settings.is_demo:
+        return []
+    problems = []
+    if not settings.cookie_secure:
+        problems.append("CASEWORK_COOKIE_SECURE is off outside a demo: serve over HTTPS")
+    from casework.accounts.models import User
+    from casework.accounts.passwords import verify_password
+    from casework.demo import DEMO_PASSWORD
+
+    try:
+        for user in db.session.scalars(sa.select(User).where(User.is_active_account)):
+            if verify_password(user.password_hash, DEMO_PASSWORD):
+                problems.append(f"user {user.username} still has the demo password")
+    except sa.exc.SQLAlchemyError:
+        pass
+    return problems
+
+
+def configuration_problems(app: Flask) -> list[str]:
+    problems: list[str] = []
+    for function in CHECKS:
+        problems.extend(function(app))
+    return problems

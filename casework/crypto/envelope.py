@@ -1,0 +1,72 @@
+"""AES-256-GCM envelopes bound to their place: `v1:<key_id>:<nonce>:<ciphertext+tag>`."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from casework.crypto.errors import DecryptionError, EnvelopeFormatError
+from casework.crypto.keyring import KEY_ID_PATTERN, Keyring
+
+VERSION = "v1"
+NONCE_BYTES = 12
+
+
+def associated_data(table: str, column: str, record_id: object, key_id: str) -> bytes:
+    """The context a ciphertext is bound to: moving it anywhere else breaks authentication."""
+    return "|".join(("casework", VERSION, table, column, str(record_id), key_id)).encode()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def seal(keyring: Keyring, plaintext: str, *, table: str, column: str, record_id: object) -> str:
+    """Encrypt text under the primary key, bound to table, column and record."""
+    key = keyring.primary
+    nonce = os.urandom(NONCE_BYTES)
+    aad = associated_data(table, column, record_id, key.key_id)
+    body = AESGCM(key.key_for("field")).encrypt(nonce, plaintext.encode("utf-8"), aad)
+    return f"{VERSION}:{key.key_id}:{_b64(nonce)}:{_b64(body)}"
+
+
+def parse_envelope(envelope: str) -> tuple[str, bytes, bytes]:
+    """Split an envelope into key id, nonce and body, or raise EnvelopeFormatError."""
+    parts = envelope.split(":")
+    if len(parts) != 4:
+        raise EnvelopeFormatError("not a ciphertext envelope")
+    version, key_id, nonce_text, body_text = parts
+    if version != VERSION:
+        raise EnvelopeFormatError(f"unknown envelope version {version[:8]!r}")
+    if not KEY_ID_PATTERN.match(key_id):
+        raise EnvelopeFormatError("malformed key id")
+    try:
+        nonce, body = _unb64(nonce_text), _unb64(body_text)
+    except ValueError:
+        raise EnvelopeFormatError("malformed base64") from None
+    if len(nonce) != NONCE_BYTES or len(body) < 16:
+        raise EnvelopeFormatError("truncated envelope")
+    return key_id, nonce, body
+
+
+def envelope_key_id(envelope: str) -> str:
+    return parse_envelope(envelope)[0]
+
+
+def unseal(keyring: Keyring, envelope: str, *, table: str, column: str, record_id: object) -> str:
+    """Decrypt an envelope for its place, raising a CryptoError on any mismatch."""
+    key_id, nonce, body = parse_envelope(envelope)
+    key = keyring.get(key_id)
+    aad = associated_data(table, column, record_id, key_id)
+    try:
+        plaintext = AESGCM(key.key_for("field")).decrypt(nonce, body, aad)
+    except InvalidTag:
+        raise DecryptionError(f"cannot decrypt {table}.{column} of {record_id}") from None
+    return plaintext.decode("utf-8")

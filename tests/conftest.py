@@ -1,0 +1,109 @@
+"""Shared fixtures: one migrated database per test session, rolled back after each test.
+
+Select the database with CASEWORK_TEST_DATABASE_URL (a postgresql+psycopg:// URL to a
+server where the user may CREATE DATABASE); without it the suite runs on SQLite. Each test
+session creates its own databases and drops them at the end, so runs never collide.
+
+Tests of code that opens its own connections or processes (CLI commands, key rotation,
+backups, servers) use `fresh_instance`, a separate instance with its own database.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from casework import create_app
+from casework.crypto.keyring import new_keyring
+from casework.extensions import db
+from tests import factories
+from tests.support import databases
+from tests.support.databases import settings_for
+
+PASSWORD = factories.PASSWORD
+
+
+@pytest.fixture(scope="session")
+def keyring():
+    return new_keyring()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with databases.scratch_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, database_url, keyring):
+    application = create_app(settings_for(tmp_path_factory.mktemp("instance"), database_url,
+                                           keyring))
+    databases.migrate(application)
+    return application
+
+
+@pytest.fixture
+def db_session(app):
+    """Run the test inside a transaction that is rolled back afterwards.
+
+    Views commit as usual; with `create_savepoint` each commit only releases a SAVEPOINT,
+    and the test body and every request share one session, so all see the same state.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        session = scoped_session(factory, scopefunc=lambda: "test")
+        session.remove = session.expire_all  # request teardown must not end the test's session
+        original, db.session = db.session, session
+        try:
+            yield session
+        finally:
+            db.session = original
+            session.close()
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db_session):
+    return factories.make_user
+
+
+@pytest.fixture
+def login_as(client, db_session):
+    """Sign a new user of the given role in through the real sign-in form; returns the user."""
+
+    def sign_in(role: str, **kwargs):
+        user = factories.make_user(role, **kwargs)
+        db_session.commit()
+        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302, "sign-in failed"
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def fresh_instance(tmp_path, keyring):
+    """An instance folder of its own (secret key, key file, empty database) for CLI tests."""
+    with databases.scratch_database(tmp_path) as url:
+        yield databases.make_instance(tmp_path / "instance", url, keyring)
+
+
+@pytest.fixture
+def csrf_enabled(app):
+    """Turn CSRF protection on for one test (Flask-WTF reads the flag per request)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def pytest_report_header(config):
+    return f"casework test database: {databases.describe()}"
+
