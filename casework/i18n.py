@@ -36,6 +36,12 @@ def configure_i18n(app: Flask, timezone: str) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: timezone)
 
 
+def current_path() -> str:
+    """This request's path with its query string, without the bare "?" Werkzeug leaves."""
+    query = request.query_string.decode("latin-1")
+    return f"{request.path}?{query}" if query else request.path
+
+
 def safe_next_url(target: str | None) -> str | None:
     """Accept only a path on this site, so a link cannot send a user elsewhere."""
     if not target:

@@ -76,14 +76,23 @@ def make_user(db_session):
 
 
 @pytest.fixture
-def login_as(client, db_session):
-    """Sign a new user of the given role in through the real sign-in form; returns the user."""
+def login_as(app, client, db_session):
+    """Sign a new user of the given role in through the real sign-in form; returns the user.
+
+    Roles that must use two-step sign-in get a second factor and pass the code step too,
+    so the user lands on their home page rather than on the enrolment page.
+    """
 
     def sign_in(role: str, **kwargs):
         user = factories.make_user(role, **kwargs)
+        needs_code = role in app.extensions["casework.settings"].require_2fa_roles
+        secret = factories.enrol_totp(user) if needs_code else None
         db_session.commit()
         response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+        if secret:
+            response = client.post("/login/code", data={"code": factories.totp_code(secret)})
         assert response.status_code == 302, "sign-in failed"
+        assert "/login" not in response.headers["Location"], "sign-in refused"
         return user
 
     return sign_in

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import time
+
+import pyotp
 
 from casework.accounts import service as accounts
+from casework.accounts import totp
 from casework.accounts.models import Unit, User
+from casework.db import utcnow
 
 PASSWORD = "a long test passphrase"
 _counter = itertools.count(1)
@@ -29,3 +34,20 @@ def make_user(role: str = "operator", *, username: str | None = None, unit: Unit
 
     db.session.flush()
     return user
+
+
+def enrol_totp(user: User) -> str:
+    """Give the user a second factor as if they had enrolled; returns the secret."""
+    secret = totp.new_secret()
+    user.totp_secret = secret
+    user.totp_enabled_at = utcnow()
+    user.totp_last_step = None
+    return secret
+
+
+def totp_code(secret: str, last_step: int | None = None) -> str:
+    """A code the server will accept: the current step, or the next one if that was used."""
+    step = int(time.time() // totp.STEP_SECONDS)
+    if last_step is not None and step <= last_step:
+        step = last_step + 1  # one step of clock drift is accepted
+    return pyotp.TOTP(secret).at(step * totp.STEP_SECONDS)

@@ -21,7 +21,8 @@ from casework.accounts.roles import ALL_ROLES, Role
 from casework.extensions import db
 
 PUBLIC = "public"
-AUTHENTICATED = "authenticated"
+SIGNED_IN = "signed_in"
+AUTHENTICATED = SIGNED_IN  # the earlier name, kept for callers that still use it
 
 # Endpoints a signed-in user may reach while a pending step (2FA enrolment, password
 # change) keeps them from everything else.
@@ -44,7 +45,7 @@ def allow(*roles: Role) -> Callable:
 
 def allow_signed_in(view: Callable) -> Callable:
     """Let any signed-in user reach this view (their own profile, language, sign-out)."""
-    view.casework_audience = AUTHENTICATED
+    view.casework_audience = SIGNED_IN
     return view
 
 
@@ -55,6 +56,7 @@ def public(view: Callable) -> Callable:
 
 
 def audience_of(endpoint: str) -> Any:
+    """The audience a view declared: PUBLIC, SIGNED_IN, a frozenset of roles, or None."""
     view = current_app.view_functions.get(endpoint)
     return getattr(view, "casework_audience", None)
 
@@ -70,14 +72,22 @@ def enforce_route_policy():
     if audience == PUBLIC:
         return None
     if not current_user.is_authenticated:
-        target = request.full_path if request.method == "GET" else None
-        return redirect(url_for("accounts.login", next=target))
+        return redirect(url_for("accounts.login", next=_return_path()))
     pending = pending_step_endpoint(current_user)
     if pending and endpoint not in PENDING_STEP_ENDPOINTS:
         return redirect(url_for(pending))
-    if audience != AUTHENTICATED and current_user.role not in audience:
+    if audience != SIGNED_IN and current_user.role not in audience:
         abort(404)
     return None
+
+
+def _return_path() -> str | None:
+    """Where to go back to after signing in: a GET page other than the landing page."""
+    from casework.i18n import current_path
+
+    if request.method != "GET" or request.path == "/":
+        return None
+    return current_path()
 
 
 def pending_step_endpoint(user) -> str | None:
@@ -125,6 +135,6 @@ def get_visible_or_404(model: type, record_id: Any, user):
 
 
 __all__ = [
-    "ALL_ROLES", "AUTHENTICATED", "PUBLIC", "allow", "allow_signed_in", "audience_of",
+    "ALL_ROLES", "AUTHENTICATED", "PUBLIC", "SIGNED_IN", "allow", "allow_signed_in", "audience_of",
     "enforce_route_policy", "get_visible_or_404", "public", "register_record_rule", "visible",
 ]

@@ -1,13 +1,13 @@
 """Pages every user shares: the landing redirect, the language switch, the health check."""
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 
 from casework.accounts.access import allow_signed_in, public
 from casework.extensions import db
-from casework.i18n import LANGUAGES, safe_next_url
+from casework.i18n import LANGUAGES, current_path, safe_next_url
 from casework.web.navigation import home_url, menu_for
 
 bp = Blueprint("web", __name__)
@@ -52,7 +52,7 @@ def healthz():
 
 @bp.app_context_processor
 def _layout_context():
-    form = LanguageForm(formdata=None, language=_current_locale(), next=request.full_path)
+    form = LanguageForm(formdata=None, language=_current_locale(), next=current_path())
     items = menu_for(current_user.role) if current_user.is_authenticated else []
     return {"menu_items": items, "language_form": form}
 

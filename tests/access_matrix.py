@@ -1,0 +1,60 @@
+"""Who may reach each endpoint: the expected audience of every route, one block per domain.
+
+`tests/test_access_matrix.py` compares this table with what each view declares
+(`@allow(...)`, `@allow_signed_in`, `@public`) and requests every parameterless GET page as
+every role. A new endpoint without an entry here fails the suite: add it to your domain's
+block, as `PUBLIC`, `SIGNED_IN` or `roles("operator", ...)`.
+"""
+
+from __future__ import annotations
+
+from casework.accounts.roles import Role
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+ROLE_CODES = frozenset(role.value for role in Role)
+
+
+def roles(*codes: str) -> frozenset[str]:
+    """The audience made of exactly these role codes."""
+    unknown = set(codes) - ROLE_CODES
+    if unknown:
+        raise ValueError(f"unknown role codes {sorted(unknown)}; known: {sorted(ROLE_CODES)}")
+    return frozenset(codes)
+
+
+EXPECTED: dict[str, str | frozenset[str]] = {}
+
+# --- web: pages every user shares (foundation, issue 2) ---
+EXPECTED |= {
+    "web.index": SIGNED_IN,
+    "web.home": SIGNED_IN,
+    "web.set_language": PUBLIC,
+    "web.healthz": PUBLIC,
+}
+
+# --- accounts: sign-in and one's own account (foundation, issue 2) ---
+EXPECTED |= {
+    "accounts.login": PUBLIC,
+    "accounts.login_totp": PUBLIC,
+    "accounts.logout": SIGNED_IN,
+    "accounts.profile": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "accounts.totp_enrol": SIGNED_IN,
+}
+
+# --- admin: user management (foundation, issue 2) ---
+EXPECTED |= {
+    "admin.users": roles("admin"),
+    "admin.create_user": roles("admin"),
+    "admin.edit_user": roles("admin"),
+    "admin.toggle_active": roles("admin"),
+    "admin.reset_password": roles("admin"),
+    "admin.reset_totp": roles("admin"),
+}
+
+# --- intake: calls (issue 4) ---
+
+# --- cases and referrals (issue 5) ---
+
+# --- reports: board statistics (issue 6) ---
