@@ -1,0 +1,1 @@
+"""Benchmarks: each scenario timed against a baseline measured in the same run (`bench/run.py`)."""
