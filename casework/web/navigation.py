@@ -36,5 +36,10 @@ def menu_for(role: str) -> list[MenuItem]:
     return sorted((item for item in _menu if role in item.roles), key=lambda item: item.order)
 
 
+def home_endpoint(role: str) -> str:
+    """The endpoint a role lands on: its registered home, else the shared home page."""
+    return _home.get(Role(role), "web.home")
+
+
 def home_url(role: str) -> str:
-    return url_for(_home.get(Role(role), "web.home"))
+    return url_for(home_endpoint(role))

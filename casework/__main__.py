@@ -1,0 +1,5 @@
+"""Run the `casework` command as `python -m casework` (no console script needed)."""
+
+from casework.cli import main
+
+main()
