@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app, has_request_context
 
+from casework.audit.head import ChainHead
 from casework.audit.models import AuditEntry
 from casework.crypto.errors import UnknownKeyError
 from casework.crypto.keyring import Keyring
@@ -80,14 +81,21 @@ class ChainReport:
     checked: int
     first_broken_seq: int | None = None
     problem: str | None = None
+    head: ChainHead | None = None
 
     @property
     def ok(self) -> bool:
         return self.first_broken_seq is None
 
 
-def verify_chain(keyring: Keyring, batch_size: int = 5000) -> ChainReport:
-    """Walk the chain in order; report the first entry that is missing, altered or moved."""
+def verify_chain(
+    keyring: Keyring, batch_size: int = 5000, expected_head: ChainHead | None = None
+) -> ChainReport:
+    """Walk the chain in order; report the first entry that is missing, altered or moved.
+
+    `expected_head` is the head a previous verification saw: it must still be there,
+    unchanged, so that entries cut from the end of the chain are noticed too.
+    """
     previous_mac, expected_seq, checked = GENESIS, 1, 0
     query = sa.select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
     for entry in db.session.scalars(query):
@@ -99,13 +107,22 @@ def verify_chain(keyring: Keyring, batch_size: int = 5000) -> ChainReport:
             return ChainReport(checked, entry.seq, "unknown key")
         if not hmac.compare_digest(expected, entry.mac):
             return ChainReport(checked, entry.seq, "altered, inserted or reordered entry")
+        if expected_head and entry.seq == expected_head.seq and entry.mac != expected_head.mac:
+            return ChainReport(checked, entry.seq, "differs from the last verified head")
         previous_mac, expected_seq, checked = entry.mac, expected_seq + 1, checked + 1
-    return ChainReport(checked)
+    if expected_head and checked < expected_head.seq:
+        return ChainReport(checked, checked + 1, "entries removed from the end of the chain")
+    return ChainReport(checked, head=ChainHead(checked, previous_mac) if checked else None)
 
 
-def entries_for(object_id: uuid.UUID) -> list[AuditEntry]:
+def entries_for(*object_ids: uuid.UUID) -> list[AuditEntry]:
+    """Every entry about any of the given objects, oldest first."""
+    if not object_ids:
+        return []
     return list(
         db.session.scalars(
-            sa.select(AuditEntry).where(AuditEntry.object_id == object_id).order_by(AuditEntry.seq)
+            sa.select(AuditEntry)
+            .where(AuditEntry.object_id.in_(object_ids))
+            .order_by(AuditEntry.seq)
         )
     )
