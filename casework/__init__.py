@@ -25,6 +25,7 @@ MODEL_MODULES = (
     "casework.accounts.models",
     "casework.audit.models",
     "casework.crypto.models",
+    "casework.intake.models",
 )
 
 

@@ -59,6 +59,8 @@ class Settings:
     urgent_child_deadline_hours: int = 12
     public_holidays: tuple[str, ...] = ()
     blind_index_bits: int = 16
+    # Survivor age bands for reports (DOMAIN.md); "0-5" style, ending with an open band.
+    age_bands: tuple[str, ...] = ("0-5", "6-11", "12-15", "16-17", "18-59", "60+")
     keyring_env: str | None = field(default=None, repr=False)
 
     @property
@@ -172,10 +174,21 @@ def validate(settings: Settings) -> None:
         problems.append(f"{ENV_PREFIX}SUPPRESSION_K must be at least 2")
     if not 8 <= settings.blind_index_bits <= 32:
         problems.append(f"{ENV_PREFIX}BLIND_INDEX_BITS must be between 8 and 32")
+    problems.extend(_age_band_problems(settings.age_bands))
     if settings.default_locale not in ("vi", "en"):
         problems.append(f"{ENV_PREFIX}DEFAULT_LOCALE must be vi or en")
     if problems:
         raise ConfigError("; ".join(problems))
+
+
+def _age_band_problems(bands: tuple[str, ...]) -> list[str]:
+    from casework.taxonomy.ages import AgeBandError, parse_age_bands
+
+    try:
+        parse_age_bands(bands)
+    except AgeBandError as error:
+        return [f"{ENV_PREFIX}AGE_BANDS: {error}"]
+    return []
 
 
 def write_private_file(path: Path, content: str) -> None:

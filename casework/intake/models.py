@@ -1,0 +1,181 @@
+"""Calls to the 1800 hotline and the 111 child line, the people they concern, and drafts.
+
+Coded columns hold taxonomy codes (casework.taxonomy), never labels, and are all that
+reports read. Names, phone numbers, addresses and narratives are encrypted; phone numbers
+and names also carry a blind index so that a repeat caller can be found.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.accounts.access import register_record_rule
+from casework.accounts.roles import Role
+from casework.crypto import encrypted_column
+from casework.crypto.blind_index import blind_index_column
+from casework.db import UUIDPrimaryKey, utcnow
+from casework.extensions import db
+
+CODE = sa.String(32)
+
+
+class Survivor(UUIDPrimaryKey, db.Model):
+    """The person harmed or at risk: a child or an adult survivor of violence."""
+
+    __tablename__ = "survivors"
+
+    name = encrypted_column()
+    name_index = blind_index_column(source="name", kind="name")
+    phone = encrypted_column()
+    phone_index = blind_index_column(source="phone", kind="phone")
+    address = encrypted_column()
+    sex: Mapped[str | None] = mapped_column(CODE)
+    age: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    birth_date: Mapped[date | None]
+    age_band: Mapped[str] = mapped_column(CODE, default="unknown")
+    is_child_vn: Mapped[bool | None]  # under 16: a child in Vietnamese law
+    is_minor: Mapped[bool | None]  # under 18
+    ethnicity: Mapped[str | None] = mapped_column(CODE)
+    is_ethnic_minority: Mapped[bool | None]
+    disability: Mapped[str | None] = mapped_column(CODE)
+    province_code: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    commune_code: Mapped[str | None] = mapped_column(sa.String(10), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    vulnerabilities: Mapped[list[SurvivorVulnerability]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
+
+    @property
+    def vulnerability_codes(self) -> list[str]:
+        return sorted(item.code for item in self.vulnerabilities)
+
+
+class SurvivorVulnerability(db.Model):
+    """One "special circumstances" flag (Law on Children Art. 10) of a survivor."""
+
+    __tablename__ = "survivor_vulnerabilities"
+
+    survivor_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("survivors.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+
+
+class Call(UUIDPrimaryKey, db.Model):
+    """One logged contact with a line: every call, data or not, is a row here."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        sa.CheckConstraint("line IN ('1800', '111')", name="line_known"),
+        sa.CheckConstraint(
+            "urgency IS NULL OR urgency IN ('immediate', 'urgent', 'routine')",
+            name="urgency_known",
+        ),
+        sa.CheckConstraint("ended_at >= started_at", name="ends_after_start"),
+        sa.Index("ix_calls_operator_started", "operator_id", "started_at"),
+    )
+
+    line: Mapped[str] = mapped_column(sa.String(8))
+    service_line: Mapped[str | None] = mapped_column(CODE)
+    channel: Mapped[str] = mapped_column(CODE)
+    call_type: Mapped[str] = mapped_column(CODE)
+    is_data_call: Mapped[bool]
+    started_at: Mapped[datetime] = mapped_column(index=True)  # set by the server
+    ended_at: Mapped[datetime]
+    duration_seconds: Mapped[int]
+    operator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+
+    caller_relationship: Mapped[str | None] = mapped_column(CODE)
+    caller_sex: Mapped[str | None] = mapped_column(CODE)
+    caller_age_group: Mapped[str | None] = mapped_column(CODE)
+    caller_name = encrypted_column()
+    caller_phone = encrypted_column()
+    caller_phone_index = blind_index_column(source="caller_phone", kind="phone")
+
+    survivor_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("survivors.id"), index=True
+    )
+    previous_call_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("calls.id"))
+
+    setting: Mapped[str | None] = mapped_column(CODE)
+    perpetrator_relationship: Mapped[str | None] = mapped_column(CODE)
+    perpetrator_sex: Mapped[str | None] = mapped_column(CODE)
+    perpetrator_age_group: Mapped[str | None] = mapped_column(CODE)
+    incident_when: Mapped[str | None] = mapped_column(CODE)
+    is_ongoing: Mapped[bool | None]
+    trafficking_status: Mapped[str | None] = mapped_column(CODE)
+    counselling_topic: Mapped[str | None] = mapped_column(CODE)
+    gbvims_type: Mapped[str | None] = mapped_column(CODE)  # derived: casework.taxonomy
+    chi_category: Mapped[str | None] = mapped_column(CODE)  # derived: casework.taxonomy
+
+    urgency: Mapped[str | None] = mapped_column(sa.String(12))
+    # Decree 56/2017: emergency measures within 12 hours for a child facing serious harm.
+    action_deadline_at: Mapped[datetime | None]
+    consent_referral: Mapped[bool | None]  # None: not asked
+    consent_data_sharing: Mapped[bool | None]
+    narrative = encrypted_column()
+
+    survivor: Mapped[Survivor | None] = relationship()
+    classifications: Mapped[list[CallClassification]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
+
+    def codes(self, scheme: str) -> list[str]:
+        """The call's codes of one multi-valued list, such as 'violence_form'."""
+        return sorted(item.code for item in self.classifications if item.scheme == scheme)
+
+
+class CallClassification(db.Model):
+    """One code of a multi-valued list (form of violence, DV act, …) attached to a call."""
+
+    __tablename__ = "call_classifications"
+    __table_args__ = (sa.Index("ix_call_classifications_scheme_code", "scheme", "code"),)
+
+    call_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    scheme: Mapped[str] = mapped_column(CODE, primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(48), primary_key=True)
+
+
+class CallDraft(UUIDPrimaryKey, db.Model):
+    """A call in progress: started by the server, autosaved as the operator types.
+
+    The draft's id becomes the call's id when it is logged, and the draft is deleted.
+    The form's contents are one encrypted JSON document: they hold names and narrative.
+    """
+
+    __tablename__ = "call_drafts"
+
+    operator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("units.id"))
+    line: Mapped[str] = mapped_column(sa.String(8))
+    channel: Mapped[str] = mapped_column(CODE)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The browser numbers its saves; a save older than the stored one is ignored.
+    save_seq: Mapped[int] = mapped_column(default=0)
+    contents = encrypted_column()
+
+
+@register_record_rule(Call)
+def calls_visible_to(user):
+    """Operators see the calls they logged, supervisors their unit's; nobody else."""
+    if user.role == Role.OPERATOR:
+        return Call.operator_id == user.id
+    if user.role == Role.SUPERVISOR and user.unit_id is not None:
+        return Call.unit_id == user.unit_id
+    return sa.false()
+
+
+@register_record_rule(CallDraft)
+def drafts_visible_to(user):
+    """A draft belongs to the operator who started the call, and to nobody else."""
+    return CallDraft.operator_id == user.id
