@@ -61,8 +61,12 @@ class UUIDPrimaryKey:
 
 @event.listens_for(UUIDPrimaryKey, "init", propagate=True)
 def _assign_uuid(target, args, kwargs):
-    if kwargs.get("id") is None:
-        kwargs["id"] = uuid.uuid4()
+    # The constructor assigns keyword arguments in order, and an encrypted field is sealed
+    # to the record's id the moment it is assigned: so the id must come first.
+    others = {name: value for name, value in kwargs.items() if name != "id"}
+    record_id = kwargs.get("id") or uuid.uuid4()
+    kwargs.clear()
+    kwargs.update(id=record_id, **others)
 
 
 SQLITE_PRAGMAS = (

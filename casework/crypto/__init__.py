@@ -1,5 +1,11 @@
 """The one entry point for encryption: envelopes, encrypted columns, the keyring."""
 
+from casework.crypto.blind_index import (
+    blind_index_column,
+    find_by_blind_index,
+    normalise_name,
+    normalise_phone,
+)
 from casework.crypto.envelope import envelope_key_id, parse_envelope, seal, unseal
 from casework.crypto.errors import (
     CryptoError,
@@ -27,11 +33,15 @@ __all__ = [
     "KeyringError",
     "Sealed",
     "UnknownKeyError",
+    "blind_index_column",
     "encrypted_attributes",
     "encrypted_column",
     "envelope_key_id",
+    "find_by_blind_index",
     "load_keyring",
     "new_keyring",
+    "normalise_name",
+    "normalise_phone",
     "parse_envelope",
     "reveal",
     "save_keyring_file",

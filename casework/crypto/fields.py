@@ -8,6 +8,7 @@ comes back only through `reveal()`, so every read of sensitive data is a visible
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,14 +78,23 @@ def reveal(instance: Any, attribute: str, keyring: Keyring | None = None) -> str
     return unseal(keyring or _keyring(), envelope, **field_context(instance, attribute))
 
 
+# Called as listener(record, attribute, plaintext, keyring) whenever an encrypted attribute
+# is assigned a plaintext (keyring is the one that sealed it) or None (keyring is None):
+# blind indexes use it to stay in step with their source under the same key.
+PLAINTEXT_LISTENERS: list[Callable[[Any, str, str | None, Keyring | None], None]] = []
+
+
 def _attach_sealing(mapper: Mapper, attribute: str) -> None:
     @event.listens_for(getattr(mapper.class_, attribute), "set", retval=True)
     def _seal_on_set(target, value, _oldvalue, _initiator):
-        if value is None or isinstance(value, Sealed):
+        if isinstance(value, Sealed):
             return value
-        if not isinstance(value, str):
+        if value is not None and not isinstance(value, str):
             raise TypeError(f"{attribute} takes text, not {type(value).__name__}")
-        return seal_value(target, attribute, value)
+        keyring = None if value is None else _keyring()
+        for listener in PLAINTEXT_LISTENERS:
+            listener(target, attribute, value, keyring)
+        return None if value is None else seal_value(target, attribute, value, keyring)
 
 
 @event.listens_for(Mapper, "mapper_configured")

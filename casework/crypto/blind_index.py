@@ -1,0 +1,211 @@
+"""Blind indexes: search encrypted phone numbers and names without decrypting every row.
+
+A blind index column holds a truncated HMAC of the normalised plaintext under the index key
+of the key that sealed its source value. Truncation (16 bits by default) makes each index
+value match many records, so the column says little about who is who; a lookup fetches the
+candidates under every key of the keyring, decrypts them and keeps only exact matches.
+
+    phone = encrypted_column()
+    phone_index = blind_index_column(source="phone", kind="phone")
+
+Assigning a plaintext to `phone` fills `phone_index` at once; key rotation recomputes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+import phonenumbers
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapper, mapped_column
+
+from casework.crypto.fields import PLAINTEXT_LISTENERS, EncryptedText, reveal
+from casework.crypto.keyring import Keyring, MasterKey
+
+INFO_KEY = "casework.blind_index"
+DEFAULT_BITS = 16
+_NON_DIGITS = re.compile(r"\D+")
+
+
+def normalise_phone(text: str | None, region: str = "VN") -> str | None:
+    """The phone number in E.164 (`+84912345678`), or None if it is not a possible number."""
+    if not text or not text.strip():
+        return None
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_name(text: str | None) -> str:
+    """A name for accent-insensitive comparison: NFC, casefolded, no diacritics, single spaces."""
+    folded = unicodedata.normalize("NFD", (text or "").casefold()).replace("đ", "d")
+    stripped = "".join(char for char in folded if not unicodedata.combining(char))
+    return " ".join(unicodedata.normalize("NFC", stripped).split())
+
+
+def phone_search_key(text: str | None) -> str | None:
+    """What a phone blind index hashes: E.164 when possible, else the digits as typed."""
+    # Short codes and mistyped numbers are not "possible" numbers, yet staff still search
+    # for them as typed; the digits keep them findable.
+    return normalise_phone(text) or _NON_DIGITS.sub("", text or "") or None
+
+
+def name_search_key(text: str | None) -> str | None:
+    return normalise_name(text) or None
+
+
+SEARCH_KEYS: dict[str, Callable[[str | None], str | None]] = {
+    "phone": phone_search_key,
+    "name": name_search_key,
+}
+
+
+@dataclass(frozen=True)
+class BlindIndexSpec:
+    """What a blind index column indexes: the encrypted attribute and how to normalise it."""
+
+    source: str
+    kind: str
+
+
+def blind_index_column(*, source: str, kind: str):
+    """An indexed integer column holding the blind index of the encrypted attribute `source`."""
+    if kind not in SEARCH_KEYS:
+        raise ValueError(f"blind index kind must be one of {sorted(SEARCH_KEYS)}, not {kind!r}")
+    return mapped_column(
+        sa.Integer, index=True, nullable=True, info={INFO_KEY: BlindIndexSpec(source, kind)}
+    )
+
+
+def index_value(key: MasterKey, kind: str, search_key: str, bits: int) -> int:
+    """The truncated HMAC-SHA256 of a normalised value under one key's index key."""
+    message = f"{kind}\x1f{search_key}".encode()
+    digest = hmac.new(key.key_for("index"), message, hashlib.sha256).digest()
+    value = int.from_bytes(digest[:4], "big") >> (32 - bits)
+    # Stored in a signed 32-bit INTEGER column: wrap the top half when 32 bits are kept.
+    return value - (1 << 32) if value >= (1 << 31) else value
+
+
+def compute_index(key: MasterKey, kind: str, plaintext: str | None, bits: int) -> int | None:
+    """The blind index of a plaintext under one key, or None if there is nothing to index."""
+    search_key = SEARCH_KEYS[kind](plaintext)
+    return None if search_key is None else index_value(key, kind, search_key, bits)
+
+
+def _keyring() -> Keyring:
+    from flask import current_app
+
+    return current_app.extensions["casework.keyring"]
+
+
+def index_bits() -> int:
+    from flask import current_app
+
+    settings = current_app.extensions.get("casework.settings")
+    return settings.blind_index_bits if settings else DEFAULT_BITS
+
+
+def blind_indexes(model) -> dict[str, BlindIndexSpec]:
+    """A model's blind index attributes and what each indexes."""
+    return {
+        prop.key: prop.columns[0].info[INFO_KEY]
+        for prop in sa.inspect(model).column_attrs
+        if INFO_KEY in prop.columns[0].info
+    }
+
+
+def _check_source(mapper: Mapper, index_attribute: str, spec: BlindIndexSpec) -> None:
+    prop = mapper.column_attrs.get(spec.source)
+    if prop is None or not isinstance(prop.columns[0].type, EncryptedText):
+        raise TypeError(
+            f"{mapper.class_.__name__}.{index_attribute}: source {spec.source!r} "
+            "is not an encrypted column"
+        )
+
+
+def _fill_indexes(target, attribute: str, plaintext: str | None, keyring: Keyring | None):
+    """Recompute the blind indexes of `attribute` as it is assigned, under the sealing key."""
+    targets = _INDEXES_BY_SOURCE.get((type(target), attribute))
+    if not targets:
+        return
+    bits = index_bits() if keyring else DEFAULT_BITS
+    for index_attribute, kind in targets.items():
+        value = None if keyring is None else compute_index(keyring.primary, kind, plaintext, bits)
+        setattr(target, index_attribute, value)
+
+
+# (model class, encrypted attribute) -> {index attribute: kind}, built as mappers configure.
+_INDEXES_BY_SOURCE: dict[tuple[type, str], dict[str, str]] = {}
+PLAINTEXT_LISTENERS.append(_fill_indexes)
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _on_mapper_configured(mapper: Mapper, class_) -> None:
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if INFO_KEY in column.info:
+            spec = column.info[INFO_KEY]
+            _check_source(mapper, prop.key, spec)
+            _INDEXES_BY_SOURCE.setdefault((class_, spec.source), {})[prop.key] = spec.kind
+
+
+def _entity_of(statement: sa.Select):
+    return statement.column_descriptions[0]["entity"]
+
+
+def _resolve(model, attribute: str) -> tuple[str, str, str]:
+    """(source attribute, index attribute, kind) for an encrypted or an index attribute."""
+    indexes = blind_indexes(model)
+    if attribute in indexes:
+        return indexes[attribute].source, attribute, indexes[attribute].kind
+    for index_attribute, spec in indexes.items():
+        if spec.source == attribute:
+            return attribute, index_attribute, spec.kind
+    raise ValueError(f"{model.__name__}.{attribute} has no blind index")
+
+
+def candidate_values(kind: str, plaintext: str, keyring: Keyring, bits: int) -> set[int]:
+    """The index values a plaintext has under every key of the keyring."""
+    return {
+        value
+        for key in keyring.keys.values()
+        if (value := compute_index(key, kind, plaintext, bits)) is not None
+    }
+
+
+def find_by_blind_index(select_stmt_or_model, attribute: str, plaintext: str | None) -> list:
+    """Records whose decrypted `attribute` equals `plaintext` once normalised.
+
+    Accepts a model or a `select(Model)` statement (for example one already restricted to
+    what a user may see); the statement's order is kept. Candidates come from the blind
+    index under every key of the keyring, then each is decrypted and compared exactly.
+    """
+    from casework.extensions import db
+
+    statement = (
+        select_stmt_or_model
+        if isinstance(select_stmt_or_model, sa.Select)
+        else sa.select(select_stmt_or_model)
+    )
+    model = _entity_of(statement)
+    source, index_attribute, kind = _resolve(model, attribute)
+    wanted = SEARCH_KEYS[kind](plaintext)
+    if wanted is None:
+        return []
+    values = candidate_values(kind, plaintext, _keyring(), index_bits())
+    candidates = db.session.scalars(
+        statement.where(getattr(model, index_attribute).in_(sorted(values)))
+    ).unique()
+    return [
+        record for record in candidates
+        if SEARCH_KEYS[kind](reveal(record, source)) == wanted
+    ]
