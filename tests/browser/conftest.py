@@ -4,7 +4,8 @@ Per test session (per pytest-xdist worker) one demo instance is created in a tem
 folder with `casework demo --no-serve`, on a scratch PostgreSQL database when
 CASEWORK_TEST_DATABASE_URL is set, and served by the production server on a free port.
 Chromium is Debian's `/usr/bin/chromium`, driven by Playwright's sync API; nothing is
-downloaded. Without Chromium or Playwright the tests skip and say why.
+downloaded. Without Chromium or Playwright the tests skip and say why; under CI (CI=true)
+they fail instead, because `.ci/run` installs both.
 
 Fixtures: `base_url`, `page` (a fresh browser context per test, 1366×768), `sign_in`
 (the function `sign_in(page, username)`), `demo_instance` (the instance's environment).
@@ -12,6 +13,7 @@ Fixtures: `base_url`, `page` (a fresh browser context per test, 1366×768), `sig
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -35,15 +37,22 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def unavailable(reason: str):
+    """Skip on a developer's machine; fail in CI, where the browser must be present."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium under Playwright, or a skip that says what is missing."""
     if not CHROMIUM.exists():
-        pytest.skip(f"no browser at {CHROMIUM}: apt-get install chromium (.ci/run does this)")
+        unavailable(f"no browser at {CHROMIUM}: apt-get install chromium (.ci/run does this)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("Playwright is not installed: pip install -e '.[test]'")
+        unavailable("Playwright is not installed: pip install -e '.[test]'")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
