@@ -177,6 +177,7 @@ def validate(settings: Settings) -> None:
     problems.extend(_age_band_problems(settings.age_bands))
     if settings.default_locale not in ("vi", "en"):
         problems.append(f"{ENV_PREFIX}DEFAULT_LOCALE must be vi or en")
+    problems.extend(_case_deadline_problems(settings))
     if problems:
         raise ConfigError("; ".join(problems))
 
@@ -189,6 +190,19 @@ def _age_band_problems(bands: tuple[str, ...]) -> list[str]:
     except AgeBandError as error:
         return [f"{ENV_PREFIX}AGE_BANDS: {error}"]
     return []
+
+
+def _case_deadline_problems(settings: Settings) -> list[str]:
+    from casework.cases.holidays import parse_holidays
+
+    problems = []
+    if settings.plan_deadline_working_days < 1 or settings.urgent_child_deadline_hours < 1:
+        problems.append("case deadlines (plan working days, urgent child hours) must be positive")
+    try:
+        parse_holidays(settings.public_holidays)
+    except ValueError as error:
+        problems.append(f"{ENV_PREFIX}PUBLIC_HOLIDAYS: {error}")
+    return problems
 
 
 def write_private_file(path: Path, content: str) -> None:

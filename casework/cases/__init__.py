@@ -1,0 +1,1 @@
+"""Cases: from a data call to closure, with assessments, plans, notes, tasks and deadlines."""
