@@ -35,8 +35,10 @@ def migrations_at_head(app: Flask) -> list[str]:
 
     script = ScriptDirectory(app.extensions["migrate"].directory)
     try:
-        with db.engine.connect() as connection:
-            current = set(MigrationContext.configure(connection).get_current_heads())
+        # The session's own connection: on SQLite a second connection would wait for the
+        # write lock this session already holds, then fail and hide the problem.
+        connection = db.session.connection()
+        current = set(MigrationContext.configure(connection).get_current_heads())
     except sa.exc.SQLAlchemyError:
         return []  # already reported as unreachable
     if current != set(script.get_heads()):
