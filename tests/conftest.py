@@ -11,6 +11,7 @@ backups, servers) use `fresh_instance`, a separate instance with its own databas
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from casework import create_app
@@ -34,10 +35,26 @@ def database_url(tmp_path_factory):
         yield url
 
 
+class RequestIsolatingClient(FlaskClient):
+    """A test client whose every request gets its own app context, hence its own `g`.
+
+    `db_session` keeps an app context pushed for the whole test and a request reuses it, so
+    without this Flask-Login's user cached in `g` would follow one browser's sign-in into
+    every other test client.
+    """
+
+    def open(self, *args, **kwargs):
+        if self.preserve_context:
+            return super().open(*args, **kwargs)
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, database_url, keyring):
     application = create_app(settings_for(tmp_path_factory.mktemp("instance"), database_url,
                                            keyring))
+    application.test_client_class = RequestIsolatingClient
     databases.migrate(application)
     return application
 
