@@ -67,6 +67,10 @@ def check_password(username: str, password: str) -> SignInResult:
 
 def check_second_factor(user: User, code: str) -> bool:
     """Second factor: a valid code not used before; failures count towards throttling."""
+    if throttle.locked_until(user.username):
+        # Without this the code step could be guessed without limit once the password is known.
+        audit.record("sign_in_totp", "user", user.id, outcome="locked")
+        return False
     step = totp.accept_code(reveal(user, "totp_secret"), code, user.totp_last_step)
     if step is None:
         throttle.record_failure(user.username)
