@@ -49,4 +49,7 @@ def safe_next_url(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
+    # Browsers read "\" as "/", so "/\host" would leave the site; control characters too.
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return None
     return target if request else None

@@ -52,9 +52,9 @@ def check_password(username: str, password: str) -> SignInResult:
     user = find_user(username)
     if user is None:
         passwords.spend_equal_time(password)
-    if user is None or not user.is_active or not passwords.verify_password(
-        user.password_hash, password
-    ):
+    # A deactivated account costs the same hashing time, so timing does not reveal it.
+    password_ok = user is not None and passwords.verify_password(user.password_hash, password)
+    if not password_ok or not user.is_active:
         throttle.record_failure(username)
         audit.record("sign_in", "user", user.id if user else None, outcome="refused")
         return SignInResult(SignInOutcome.REFUSED)
