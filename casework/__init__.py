@@ -26,6 +26,8 @@ MODEL_MODULES = (
     "casework.audit.models",
     "casework.crypto.models",
     "casework.intake.models",
+    "casework.cases.models",
+    "casework.referrals.models",
 )
 
 
@@ -94,9 +96,11 @@ def import_models() -> None:
 
 
 def configure_crypto(app: Flask, settings: Settings) -> None:
+    from casework.crypto.keycheck import configure_key_check
     from casework.crypto.keyring import load_keyring
 
     app.extensions["casework.keyring"] = load_keyring(settings.keyring_path, settings.keyring_env)
+    configure_key_check(app)
 
 
 def configure_accounts(app: Flask) -> None:

@@ -48,8 +48,11 @@ def ensure_instance(instance: Path, *, demo: bool) -> bool:
 def upgrade_database(app: Flask) -> None:
     from flask_migrate import upgrade
 
+    from casework.crypto.keycheck import configure_key_check
+
     with app.app_context():
         upgrade()
+    configure_key_check(app)  # a new database records the primary key's check value
 
 
 @cli.command("init-instance")

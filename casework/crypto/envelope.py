@@ -9,7 +9,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from casework.crypto.errors import DecryptionError, EnvelopeFormatError
-from casework.crypto.keyring import KEY_ID_PATTERN, Keyring
+from casework.crypto.keyring import KEY_ID_PATTERN, Keyring, MasterKey
 
 VERSION = "v1"
 NONCE_BYTES = 12
@@ -25,12 +25,18 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    # validate=True: a character outside the alphabet is an error, not silently skipped.
+    return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
 
 
 def seal(keyring: Keyring, plaintext: str, *, table: str, column: str, record_id: object) -> str:
     """Encrypt text under the primary key, bound to table, column and record."""
-    key = keyring.primary
+    return seal_with(keyring.primary, plaintext, table=table, column=column, record_id=record_id)
+
+
+def seal_with(key: MasterKey, plaintext: str, *, table: str, column: str,
+              record_id: object) -> str:
+    """Encrypt text under one given key, bound to table, column and record."""
     nonce = os.urandom(NONCE_BYTES)
     aad = associated_data(table, column, record_id, key.key_id)
     body = AESGCM(key.key_for("field")).encrypt(nonce, plaintext.encode("utf-8"), aad)
@@ -57,6 +63,7 @@ def parse_envelope(envelope: str) -> tuple[str, bytes, bytes]:
 
 
 def envelope_key_id(envelope: str) -> str:
+    """The id of the key an envelope was sealed under."""
     return parse_envelope(envelope)[0]
 
 
