@@ -1,0 +1,1 @@
+"""Referrals: the service directory, referrals with consent, and services delivered."""
