@@ -32,9 +32,19 @@ DEFAULT_BITS = 16
 _NON_DIGITS = re.compile(r"\D+")
 
 
+def without_invisible(text: str) -> str:
+    """Drop format characters (zero-width spaces, direction marks, BOM) nobody can see.
+
+    Numbers and names copied from Zalo, Facebook or a document often carry them; left in,
+    the same person would get a different search key and a repeat caller would be missed.
+    """
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
 def normalise_phone(text: str | None, region: str = "VN") -> str | None:
     """The phone number in E.164 (`+84912345678`), or None if it is not a possible number."""
-    if not text or not text.strip():
+    text = without_invisible(text or "")
+    if not text.strip():
         return None
     try:
         number = phonenumbers.parse(text, region)
@@ -47,7 +57,8 @@ def normalise_phone(text: str | None, region: str = "VN") -> str | None:
 
 def normalise_name(text: str | None) -> str:
     """A name for accent-insensitive comparison: NFC, casefolded, no diacritics, single spaces."""
-    folded = unicodedata.normalize("NFD", (text or "").casefold()).replace("đ", "d")
+    folded = unicodedata.normalize("NFD", without_invisible(text or "").casefold())
+    folded = folded.replace("đ", "d")
     stripped = "".join(char for char in folded if not unicodedata.combining(char))
     return " ".join(unicodedata.normalize("NFC", stripped).split())
 
