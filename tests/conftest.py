@@ -10,6 +10,8 @@ backups, servers) use `fresh_instance`, a separate instance with its own databas
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -120,6 +122,18 @@ def fresh_instance(tmp_path, keyring):
     """An instance folder of its own (secret key, key file, empty database) for CLI tests."""
     with databases.scratch_database(tmp_path) as url:
         yield databases.make_instance(tmp_path / "instance", url, keyring)
+
+
+@pytest.fixture
+def override_settings(app, monkeypatch):
+    """Change settings for one test: `override_settings(is_demo=True)` returns the new ones."""
+
+    def override(**changes):
+        settings = dataclasses.replace(app.extensions["casework.settings"], **changes)
+        monkeypatch.setitem(app.extensions, "casework.settings", settings)
+        return settings
+
+    return override
 
 
 @pytest.fixture
