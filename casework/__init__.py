@@ -19,6 +19,7 @@ BLUEPRINT_MODULES = (
     "casework.web.views",
     "casework.accounts.views",
     "casework.accounts.admin_views",
+    "casework.intake.views",
 )
 
 MODEL_MODULES = (

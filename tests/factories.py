@@ -51,3 +51,29 @@ def totp_code(secret: str, last_step: int | None = None) -> str:
     if last_step is not None and step <= last_step:
         step = last_step + 1  # one step of clock drift is accepted
     return pyotp.TOTP(secret).at(step * totp.STEP_SECONDS)
+
+
+# --- intake: calls (issue 4) ---
+
+def make_call(operator: User, call_type: str = "about_other", *, line: str = "111",
+              previous=None, **fields):
+    """Log a call through the intake service, as the call screen does.
+
+    Non-data call types close at once; data calls take CallRecord fields as keywords
+    (`survivor=SurvivorDetails(...)`, `urgency=...`, `caller_phone=...`).
+    """
+    from casework.extensions import db
+    from casework.intake import service
+    from casework.intake.records import CallRecord
+    from casework.taxonomy import NON_DATA_CALL_TYPES
+
+    draft = service.start_call(operator, line=line)
+    if call_type in NON_DATA_CALL_TYPES:
+        call = service.log_non_data_call(draft, call_type)
+    else:
+        fields.setdefault("urgency", "routine")
+        fields.setdefault("service_line", "child_protection" if line == "111" else None)
+        record = CallRecord(call_type=call_type, line=line, channel="phone", **fields)
+        call = service.log_data_call(draft, record, previous)
+    db.session.flush()
+    return call

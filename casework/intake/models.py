@@ -21,6 +21,12 @@ from casework.db import UUIDPrimaryKey, utcnow
 from casework.extensions import db
 
 CODE = sa.String(32)
+# Limits of the encrypted free-text fields, enforced by the forms (the columns are Text).
+NAME_MAX = 200
+PHONE_MAX = 40
+ADDRESS_MAX = 500
+NARRATIVE_MAX = 20_000
+MAX_AGE = 120
 
 
 class Survivor(UUIDPrimaryKey, db.Model):

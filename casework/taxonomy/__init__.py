@@ -30,6 +30,7 @@ from casework.taxonomy.calls import (
     SURVIVOR_CALL_TYPES,
     URGENCY,
     URGENT_LEVELS,
+    YES_NO,
 )
 from casework.taxonomy.codes import Code, CodeList, current_language
 from casework.taxonomy.crosswalk import (
@@ -62,7 +63,7 @@ from casework.taxonomy.violence import (
 
 FIXED_LISTS: tuple[CodeList, ...] = (
     LINE, SERVICE_LINE, CHANNEL, CALL_TYPE, URGENCY, CALLER_RELATIONSHIP, INCIDENT_WHEN,
-    COUNSELLING_TOPIC, VIOLENCE_FORM, DV_ACT, CHILD_ABUSE_FORM, CHILD_SEXUAL_ABUSE_TYPE,
+    COUNSELLING_TOPIC, YES_NO, VIOLENCE_FORM, DV_ACT, CHILD_ABUSE_FORM, CHILD_SEXUAL_ABUSE_TYPE,
     CHILD_EXPLOITATION_TYPE, TRAFFICKING_PURPOSE, TRAFFICKING_STATUS, SETTING,
     PERPETRATOR_RELATIONSHIP, SEX, PERSON_AGE_GROUP, ETHNICITY, DISABILITY, VULNERABILITY,
     GBVIMS_TYPE, CHI_CATEGORY,
@@ -84,7 +85,7 @@ __all__ = [
     "GBVIMS_MAP", "GBVIMS_TYPE", "INCIDENT_WHEN", "LINE", "NON_DATA_CALL_TYPES",
     "PERPETRATOR_RELATIONSHIP", "PERSON_AGE_GROUP", "SERVICE_LINE", "SETTING", "SEX",
     "SURVIVOR_CALL_TYPES", "TRAFFICKING_PURPOSE", "TRAFFICKING_STATUS", "URGENCY",
-    "URGENT_LEVELS", "VIOLENCE_FORM", "VULNERABILITY", "AgeBandError", "age_band",
+    "URGENT_LEVELS", "VIOLENCE_FORM", "VULNERABILITY", "YES_NO", "AgeBandError", "age_band",
     "age_band_list", "age_on", "chi_category_for", "code_lists", "commune_label", "communes",
     "configured_age_bands", "configured_communes", "current_language", "gbvims_type_for",
     "is_child_vn", "is_ethnic_minority", "is_minor", "parse_age_bands",

@@ -87,3 +87,9 @@ COUNSELLING_TOPIC = code_list("counselling_topic", [
     ("services_law", "Dịch vụ, pháp luật, thủ tục", "Services, law and procedure"),
     ("other", "Khác", "Other"),
 ])
+
+# A yes/no answer; blank means not asked or not known.
+YES_NO = code_list("yes_no", [
+    ("yes", "Có", "Yes"),
+    ("no", "Không", "No"),
+])

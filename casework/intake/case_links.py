@@ -1,0 +1,62 @@
+"""From call to case, through the cases domain's own service (casework.cases.service).
+
+Intake never writes a case itself: it asks the cases service to open one from a call or to
+attach a call to one, and to list the open cases a user may see for some survivors.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+
+from casework.accounts.access import visible
+from casework.extensions import db
+from casework.intake.models import Call
+
+
+def open_case(call: Call, user):
+    """Open a new case from a data call."""
+    from casework.cases.service import open_case_from_call
+
+    return open_case_from_call(call, opened_by=user)
+
+
+def attach_to_case(call: Call, case, user) -> None:
+    """Attach a call to an existing case."""
+    from casework.cases.service import attach_call_to_case
+
+    attach_call_to_case(call, case, by=user)
+
+
+def open_cases_for(survivor_ids, user) -> list:
+    """The open cases of these survivors that the user may see."""
+    from casework.cases.service import open_cases_for_survivors
+
+    ids = [survivor_id for survivor_id in set(survivor_ids) if survivor_id is not None]
+    return open_cases_for_survivors(ids, user) if ids else []
+
+
+def visible_case(case_id: uuid.UUID | None, user):
+    """A case the user may see, or None."""
+    from casework.cases.models import Case
+
+    if case_id is None:
+        return None
+    return db.session.scalar(sa.select(Case).where(Case.id == case_id, visible(Case, user)))
+
+
+def cases_of_call(call: Call) -> list:
+    """The cases a call belongs to (codes and status only are shown)."""
+    from casework.cases.models import Case, CaseCall
+
+    return list(db.session.scalars(
+        sa.select(Case).join(CaseCall, CaseCall.case_id == Case.id)
+        .where(CaseCall.call_id == call.id).order_by(Case.opened_at)
+    ))
+
+
+def case_status_label(status: str) -> str:
+    from casework.cases.codes import CASE_STATUS
+
+    return CASE_STATUS.label(status)

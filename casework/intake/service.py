@@ -1,0 +1,195 @@
+"""Logging calls: start, autosave the draft, close a non-data call, log a data call.
+
+Each write records its audit event in the caller's transaction; the caller commits. The
+server sets the start time when the call starts and the end time when it is logged.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from casework import audit, taxonomy
+from casework.crypto import reveal
+from casework.db import utcnow
+from casework.extensions import db
+from casework.intake.models import Call, CallClassification, CallDraft, Survivor
+from casework.intake.records import CallRecord, action_deadline, implied_classifications
+from casework.intake.repeat_callers import RepeatCallers, find_repeat_callers
+from casework.intake.survivors import record_survivor
+
+DRAFT_FORMAT = 1
+# Form keys that are not part of what the operator typed.
+NOT_CONTENTS = frozenset({"csrf_token", "save_seq", "fetch"})
+
+
+class IntakeError(ValueError):
+    """A call operation was refused; the code says why (shown to the operator translated)."""
+
+
+def _settings():
+    return current_app.extensions["casework.settings"]
+
+
+def start_call(operator, *, line: str, channel: str = "phone") -> CallDraft:
+    """Start a call now: the server's clock is the call's start."""
+    if line not in taxonomy.LINE or channel not in taxonomy.CHANNEL:
+        raise IntakeError("unknown_line_or_channel")
+    draft = CallDraft(operator_id=operator.id, unit_id=operator.unit_id, line=line,
+                      channel=channel, started_at=utcnow())
+    draft.saved_at = draft.started_at
+    db.session.add(draft)
+    audit.record("call_start", "call", draft.id)
+    return draft
+
+
+def save_draft(draft: CallDraft, contents: Mapping[str, list[str]], seq: int) -> bool:
+    """Store what the operator typed, encrypted; a save older than the stored one is ignored."""
+    if seq < draft.save_seq:
+        return False
+    fields = {key: [str(v) for v in values] for key, values in contents.items()
+              if key not in NOT_CONTENTS}
+    draft.contents = json.dumps({"format": DRAFT_FORMAT, "fields": fields}, ensure_ascii=False)
+    draft.save_seq, draft.saved_at = seq, utcnow()
+    line, channel = fields.get("line", [None])[0], fields.get("channel", [None])[0]
+    if line in taxonomy.LINE:
+        draft.line = line
+    if channel in taxonomy.CHANNEL:
+        draft.channel = channel
+    return True
+
+
+def draft_contents(draft: CallDraft) -> dict[str, list[str]]:
+    """What the operator has typed so far, as form values."""
+    text = reveal(draft, "contents")
+    return json.loads(text)["fields"] if text else {}
+
+
+def discard_draft(draft: CallDraft) -> None:
+    """Throw away a call that was started by mistake; nothing is logged."""
+    db.session.delete(draft)
+    audit.record("call_discard", "call", draft.id)
+
+
+def record_draft_view(draft: CallDraft) -> None:
+    """Showing a resumed draft shows what was typed about people: record it."""
+    audit.record("view", "call_draft", draft.id)
+
+
+def look_up_repeat_callers(draft: CallDraft, phone: str | None, user) -> RepeatCallers | None:
+    """Earlier calls and open cases for the phone number typed in a draft; audited."""
+    if not phone:
+        return None
+    audit.record("repeat_caller_search", "call_draft", draft.id)
+    return find_repeat_callers(phone, user)
+
+
+def open_drafts(operator) -> list[CallDraft]:
+    return list(db.session.scalars(
+        sa.select(CallDraft).where(CallDraft.operator_id == operator.id)
+        .order_by(CallDraft.started_at.desc())
+    ))
+
+
+def _close(draft: CallDraft, call_type: str, *, line: str, channel: str,
+           service_line: str | None) -> Call:
+    """The call row for a draft, timed from the server's start to now; the draft is gone."""
+    ended_at = max(utcnow(), draft.started_at)
+    call = Call(
+        id=draft.id, line=line, channel=channel, service_line=service_line,
+        call_type=call_type, is_data_call=call_type in taxonomy.DATA_CALL_TYPES,
+        started_at=draft.started_at, ended_at=ended_at,
+        duration_seconds=int((ended_at - draft.started_at).total_seconds()),
+        operator_id=draft.operator_id, unit_id=draft.unit_id,
+    )
+    db.session.delete(draft)
+    db.session.add(call)
+    return call
+
+
+def log_non_data_call(draft: CallDraft, call_type: str) -> Call:
+    """Log a silent, hang-up, prank, abusive, wrong-number, test or thanks call."""
+    if call_type not in taxonomy.NON_DATA_CALL_TYPES:
+        raise IntakeError("not_a_non_data_call_type")
+    # Nothing was said, so a 111 non-data contact has no service line.
+    call = _close(draft, call_type, line=draft.line, channel=draft.channel, service_line=None)
+    call.chi_category = taxonomy.chi_category_for(call_type, (), None)
+    audit.record("call_log", "call", call.id)
+    return call
+
+
+def log_data_call(draft: CallDraft, record: CallRecord, previous: Call | None = None) -> Call:
+    """Log a data call with its caller, survivor and classifications."""
+    if record.call_type not in taxonomy.DATA_CALL_TYPES:
+        raise IntakeError("not_a_data_call_type")
+    call = _close(draft, record.call_type, line=record.line, channel=record.channel,
+                  service_line=record.service_line)
+    _fill_call(call, record)
+    call.previous_call_id = previous.id if previous else None
+    survivor = record_survivor(call, record, previous)
+    pairs = implied_classifications(record.classifications)
+    _classify(call, pairs)
+    call.gbvims_type = taxonomy.gbvims_type_for(pairs)
+    call.chi_category = taxonomy.chi_category_for(call.call_type, pairs, call.counselling_topic)
+    call.action_deadline_at = action_deadline(
+        call.started_at, call.urgency, survivor.is_child_vn if survivor else None,
+        _settings().urgent_child_deadline_hours)
+    audit.record("call_log", "call", call.id)
+    return call
+
+
+_CALL_FIELDS = (
+    "urgency", "caller_relationship", "caller_sex", "caller_age_group", "caller_name",
+    "caller_phone", "setting", "perpetrator_relationship", "perpetrator_sex",
+    "perpetrator_age_group", "incident_when", "is_ongoing", "trafficking_status",
+    "counselling_topic", "consent_referral", "consent_data_sharing", "narrative",
+)
+
+
+def _fill_call(call: Call, record: CallRecord) -> None:
+    for name in _CALL_FIELDS:
+        value = getattr(record, name)
+        if value is not None and value != "":
+            setattr(call, name, value)
+
+
+def _classify(call: Call, pairs: set[tuple[str, str]]) -> None:
+    call.classifications = [
+        CallClassification(call_id=call.id, scheme=scheme, code=code)
+        for scheme, code in sorted(pairs)
+    ]
+
+
+def survivor_of(call: Call) -> Survivor | None:
+    return db.session.get(Survivor, call.survivor_id) if call.survivor_id else None
+
+
+@dataclass(frozen=True)
+class RevealedCall:
+    """The decrypted text of a call and its survivor, obtained only through `reveal_call`."""
+
+    caller_name: str | None
+    caller_phone: str | None
+    narrative: str | None
+    survivor_name: str | None
+    survivor_phone: str | None
+    survivor_address: str | None
+
+
+def reveal_call(call: Call) -> RevealedCall:
+    """Decrypt a call's sensitive fields for display, recording the view in the audit trail."""
+    audit.record("view", "call", call.id)
+    survivor = survivor_of(call)
+    return RevealedCall(
+        caller_name=reveal(call, "caller_name"),
+        caller_phone=reveal(call, "caller_phone"),
+        narrative=reveal(call, "narrative"),
+        survivor_name=reveal(survivor, "name") if survivor else None,
+        survivor_phone=reveal(survivor, "phone") if survivor else None,
+        survivor_address=reveal(survivor, "address") if survivor else None,
+    )

@@ -1,0 +1,292 @@
+"""The operator's desk: start a call, close a non-data call, log a data call; the call list.
+
+Every call page shows data about people: pages are `no-store` (set for every page) and the
+call detail records a view in the audit trail before it is returned.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from casework import taxonomy
+from casework.accounts.access import allow, get_visible_or_404
+from casework.accounts.roles import Role
+from casework.db import utcnow
+from casework.extensions import db
+from casework.intake import case_links, service
+from casework.intake.forms import (
+    CallFilterForm,
+    CaseChoiceForm,
+    CloseCallForm,
+    DataCallForm,
+    PhoneLookupForm,
+    StartCallForm,
+    parse_day,
+)
+from casework.intake.models import Call, CallDraft
+from casework.intake.queries import CallFilters, call_page
+from casework.intake.repeat_callers import find_repeat_callers
+from casework.web.navigation import add_menu_item, set_home
+
+bp = Blueprint("intake", __name__, url_prefix="/calls")
+
+add_menu_item("intake.desk", _l("Take calls"), {Role.OPERATOR}, order=10)
+add_menu_item("intake.calls", _l("Calls"), {Role.OPERATOR, Role.SUPERVISOR}, order=20)
+set_home(Role.OPERATOR, "intake.desk")
+
+# Single keys on the call screen (shown on the buttons); "d" jumps to the data-call form.
+NON_DATA_KEYS = {"silent": "s", "hang_up": "h", "prank": "p", "abusive": "a",
+                 "wrong_number": "w", "test": "t", "thanks": "k"}
+START_KEYS = (("111", "1"), ("1800", "8"))
+URGENCY_BADGES = {"immediate": "danger", "urgent": "warn", "routine": ""}
+
+
+@bp.context_processor
+def _intake_context():
+    return {"taxonomy": taxonomy, "non_data_keys": NON_DATA_KEYS, "start_keys": START_KEYS,
+            "urgency_badge": URGENCY_BADGES, "case_status_label": case_links.case_status_label,
+            "commune_label": taxonomy.commune_label, "age_bands": taxonomy.age_band_list()}
+
+
+def _draft_or_call(draft_id: uuid.UUID) -> CallDraft:
+    """The operator's draft; if it was already logged (a repeated click), go to its call."""
+    draft = db.session.get(CallDraft, draft_id)
+    if draft is not None and draft.operator_id == current_user.id:
+        return draft
+    if db.session.get(Call, draft_id) is not None:
+        get_visible_or_404(Call, draft_id, current_user)
+        abort(redirect(url_for("intake.call_detail", call_id=draft_id)))
+    abort(404)
+
+
+def _is_fetch() -> bool:
+    """A request from the page's script (a beacon cannot set headers, so a field also counts)."""
+    return request.headers.get("X-Requested-With") == "fetch" or request.form.get("fetch") == "1"
+
+
+@bp.get("/desk")
+@allow(Role.OPERATOR)
+def desk():
+    """Start a call with one key; resume any call left open."""
+    return render_template("intake/desk.html", start_form=StartCallForm(),
+                           drafts=service.open_drafts(current_user))
+
+
+@bp.post("/start")
+@allow(Role.OPERATOR)
+def start_call():
+    form = StartCallForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a line to start the call."), "error")
+        return redirect(url_for("intake.desk"))
+    draft = service.start_call(current_user, line=form.line.data, channel=form.channel.data)
+    db.session.commit()
+    return redirect(url_for("intake.draft", draft_id=draft.id))
+
+
+def _render_draft(draft: CallDraft, form: DataCallForm, *, phone: str | None = None):
+    """The call screen; looking up the phone number and showing the draft are audited."""
+    matches = service.look_up_repeat_callers(draft, phone, current_user)
+    service.record_draft_view(draft)
+    db.session.commit()
+    return render_template(
+        "intake/draft.html", draft=draft, form=form, close_form=CloseCallForm(),
+        non_data_types=[taxonomy.CALL_TYPE.get(code) for code in taxonomy.CALL_TYPE.codes
+                        if code in taxonomy.NON_DATA_CALL_TYPES],
+        matches=matches, phone=phone,
+        elapsed=int((utcnow() - draft.started_at).total_seconds()),
+    )
+
+
+def _lookup_phone(form: DataCallForm) -> str | None:
+    return form.caller_phone.data or form.survivor_phone.data or None
+
+
+@bp.get("/drafts/<uuid:draft_id>")
+@allow(Role.OPERATOR)
+def draft(draft_id):
+    """The call screen: non-data buttons, and the data-call form as last saved."""
+    current = _draft_or_call(draft_id)
+    contents = service.draft_contents(current)
+    form = DataCallForm(formdata=MultiDict(
+        [(key, value) for key, values in contents.items() for value in values]) if contents
+        else None, line=current.line, channel=current.channel,
+        service_line="child_protection" if current.line == "111" else None)
+    return _render_draft(current, form, phone=_lookup_phone(form))
+
+
+def _form_contents() -> dict[str, list[str]]:
+    return {key: request.form.getlist(key) for key in request.form}
+
+
+def _save_seq() -> int:
+    try:
+        return int(request.form.get("save_seq", "0"))
+    except ValueError:
+        return 0
+
+
+@bp.post("/drafts/<uuid:draft_id>/autosave")
+@allow(Role.OPERATOR)
+def autosave(draft_id):
+    """Save the form as typed so far; answers JSON to the page's script."""
+    current = _draft_or_call(draft_id)
+    saved = service.save_draft(current, _form_contents(), _save_seq())
+    db.session.commit()
+    if not _is_fetch():
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("intake.draft", draft_id=draft_id))
+    return jsonify(saved=saved, seq=current.save_seq,
+                   saved_at=current.saved_at.isoformat(timespec="seconds"))
+
+
+@bp.post("/drafts/<uuid:draft_id>/close")
+@allow(Role.OPERATOR)
+def close_call(draft_id):
+    """Log a non-data call in one action and go back to the desk."""
+    current = _draft_or_call(draft_id)
+    form = CloseCallForm()
+    if not form.validate_on_submit():
+        abort(400)
+    call = service.log_non_data_call(current, form.call_type.data)
+    db.session.commit()
+    flash(_("Logged: %(kind)s.", kind=taxonomy.CALL_TYPE.label(call.call_type)), "success")
+    return redirect(url_for("intake.desk"))
+
+
+@bp.post("/drafts/<uuid:draft_id>/log")
+@allow(Role.OPERATOR)
+def log_call(draft_id):
+    """Log a data call; on an error, show it beside the field with everything else kept."""
+    current = _draft_or_call(draft_id)
+    form = DataCallForm()
+    if not form.validate_on_submit():
+        service.save_draft(current, _form_contents(), max(_save_seq(), current.save_seq))
+        db.session.commit()
+        flash(_("Please correct the fields marked below. Everything else you typed is kept."),
+              "error")
+        return _render_draft(current, form, phone=_lookup_phone(form))
+    record = form.to_record()
+    call = service.log_data_call(current, record, _linked_call(record.previous_call_id))
+    case = case_links.visible_case(record.link_case_id, current_user)
+    if case is not None and case.is_open:
+        case_links.attach_to_case(call, case, current_user)
+    db.session.commit()
+    flash(_("Call logged."), "success")
+    return redirect(url_for("intake.call_detail", call_id=call.id))
+
+
+def _linked_call(call_id: uuid.UUID | None) -> Call | None:
+    if call_id is None:
+        return None
+    return get_visible_or_404(Call, call_id, current_user)
+
+
+@bp.post("/drafts/<uuid:draft_id>/discard")
+@allow(Role.OPERATOR)
+def discard_draft(draft_id):
+    current = _draft_or_call(draft_id)
+    service.discard_draft(current)
+    db.session.commit()
+    flash(_("The call was discarded; nothing was logged."), "success")
+    return redirect(url_for("intake.desk"))
+
+
+@bp.post("/drafts/<uuid:draft_id>/repeat-callers")
+@allow(Role.OPERATOR)
+def repeat_callers(draft_id):
+    """Earlier calls and open cases for a phone number sent by POST, never in a URL."""
+    current = _draft_or_call(draft_id)
+    if not _is_fetch():  # the form's own "Find earlier calls" button, without script
+        service.save_draft(current, _form_contents(), max(_save_seq(), current.save_seq))
+        form = DataCallForm()
+        return _render_draft(current, form, phone=_lookup_phone(form))
+    lookup = PhoneLookupForm()
+    phone = lookup.phone.data if lookup.validate_on_submit() else None
+    matches = service.look_up_repeat_callers(current, phone, current_user)
+    db.session.commit()
+    return render_template("intake/_repeat_callers.html", matches=matches, phone=phone,
+                           chosen_call=lookup.previous_call_id.data,
+                           chosen_case=lookup.link_case_id.data)
+
+
+def _filters(form: CallFilterForm) -> CallFilters:
+    if not form.validate():
+        return CallFilters()
+    return CallFilters(date_from=parse_day(form.date_from.data),
+                       date_to=parse_day(form.date_to.data), line=form.line.data,
+                       call_type=form.call_type.data, urgency=form.urgency.data)
+
+
+@bp.get("/")
+@allow(Role.OPERATOR, Role.SUPERVISOR)
+def calls():
+    """The calls the user may see, filtered by date, line, call type and danger."""
+    form = CallFilterForm(request.args)
+    page = call_page(current_user, _filters(form), request.args.get("page", 1, type=int))
+    return render_template("intake/calls.html", form=form, page=page)
+
+
+@bp.get("/<uuid:call_id>")
+@allow(Role.OPERATOR, Role.SUPERVISOR)
+def call_detail(call_id):
+    """One call in full; opening it is recorded in the audit trail first."""
+    call = get_visible_or_404(Call, call_id, current_user)
+    revealed = service.reveal_call(call)
+    survivor = service.survivor_of(call)
+    phones = [p for p in (revealed.caller_phone, revealed.survivor_phone) if p]
+    cases = case_links.cases_of_call(call)
+    open_cases = [c for c in _open_cases(phones, survivor) if c not in cases]
+    db.session.commit()
+    return render_template("intake/call.html", call=call, revealed=revealed, survivor=survivor,
+                           cases=cases, open_cases=open_cases, choice_form=CaseChoiceForm())
+
+
+def _open_cases(phones: list[str], survivor) -> list:
+    found = {survivor.id} if survivor else set()
+    cases = case_links.open_cases_for(found, current_user)
+    for phone in phones:
+        cases += find_repeat_callers(phone, current_user).cases
+    return list({case.id: case for case in cases}.values())
+
+
+@bp.post("/<uuid:call_id>/open-case")
+@allow(Role.OPERATOR, Role.SUPERVISOR)
+def open_case(call_id):
+    """Open a new case from a data call."""
+    call = get_visible_or_404(Call, call_id, current_user)
+    if not call.is_data_call:
+        abort(404)
+    case = case_links.open_case(call, current_user)
+    db.session.commit()
+    flash(_("Case %(code)s opened.", code=case.code), "success")
+    return redirect(url_for("intake.call_detail", call_id=call.id))
+
+
+@bp.post("/<uuid:call_id>/attach-case")
+@allow(Role.OPERATOR, Role.SUPERVISOR)
+def attach_case(call_id):
+    """Attach a data call to an open case the user may see."""
+    call = get_visible_or_404(Call, call_id, current_user)
+    form = CaseChoiceForm()
+    case_id = _uuid(form.case_id.data) if form.validate_on_submit() else None
+    case = case_links.visible_case(case_id, current_user)
+    if case is None or not call.is_data_call or not case.is_open:
+        abort(404)
+    case_links.attach_to_case(call, case, current_user)
+    db.session.commit()
+    flash(_("The call was attached to case %(code)s.", code=case.code), "success")
+    return redirect(url_for("intake.call_detail", call_id=call.id))
+
+
+def _uuid(text: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text or "")
+    except ValueError:
+        return None
