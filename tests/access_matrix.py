@@ -54,6 +54,20 @@ EXPECTED |= {
 }
 
 # --- intake: calls (issue 4) ---
+EXPECTED |= {
+    "intake.desk": roles("operator"),
+    "intake.start_call": roles("operator"),
+    "intake.draft": roles("operator"),
+    "intake.autosave": roles("operator"),
+    "intake.close_call": roles("operator"),
+    "intake.log_call": roles("operator"),
+    "intake.discard_draft": roles("operator"),
+    "intake.repeat_callers": roles("operator"),
+    "intake.calls": roles("operator", "supervisor"),
+    "intake.call_detail": roles("operator", "supervisor"),
+    "intake.open_case": roles("operator", "supervisor"),
+    "intake.attach_case": roles("operator", "supervisor"),
+}
 
 # --- cases and referrals (issue 5) ---
 
