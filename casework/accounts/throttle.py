@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from casework.accounts.models import LoginThrottle
 from casework.db import utcnow
@@ -17,10 +18,25 @@ def username_key(username: str) -> str:
     return hashlib.sha256(username.strip().casefold().encode()).hexdigest()
 
 
+def _claim(key: str) -> LoginThrottle:
+    """The username's row, created if absent and locked until the transaction ends.
+
+    Parallel attempts on one username (from any worker process) queue here, so each sees
+    the failures counted before it: no more guesses than allowed, no duplicate-row error.
+    """
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(LoginThrottle)
+        .values(username_key=key, failures=0, window_started_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["username_key"])
+    )
+    return db.session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+
+
 def locked_until(username: str) -> datetime | None:
-    """When the username may try again, if it is locked now."""
-    row = db.session.get(LoginThrottle, username_key(username))
-    if row and row.locked_until and row.locked_until > utcnow():
+    """When the username may try again, if it is locked now; holds the attempt's turn."""
+    row = _claim(username_key(username))
+    if row.locked_until and row.locked_until > utcnow():
         return row.locked_until
     return None
 
@@ -29,11 +45,7 @@ def record_failure(username: str) -> None:
     """Count a failed attempt; lock the username once the window holds too many."""
     settings = current_app.extensions["casework.settings"]
     now = utcnow()
-    key = username_key(username)
-    row = db.session.get(LoginThrottle, key, with_for_update=True)
-    if row is None:
-        row = LoginThrottle(username_key=key, failures=0, window_started_at=now)
-        db.session.add(row)
+    row = _claim(username_key(username))
     if now - row.window_started_at > timedelta(minutes=settings.throttle_window_minutes):
         row.failures, row.window_started_at = 0, now
     row.failures += 1

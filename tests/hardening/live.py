@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.live import Browser, LiveServer, casework_command
@@ -17,6 +18,26 @@ from casework import create_app
 # `casework serve` runs the production checks, which refuse cookies without Secure; the
 # test browser sends Secure cookies over loopback HTTP anyway.
 SERVER_ENV = {"CASEWORK_COOKIE_SECURE": "1"}
+
+
+@dataclass(frozen=True)
+class LiveInstance:
+    """An instance folder with its own database, as `casework` commands see it."""
+
+    env: dict[str, str]
+    directory: Path
+
+    @property
+    def database_url(self) -> str:
+        return self.env["CASEWORK_DATABASE_URL"]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def database_file(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
 
 
 def casework(env: dict[str, str], *args: str, stdin: str = "",
@@ -37,4 +58,4 @@ def start_server(env: dict[str, str], log_path: Path, *, threads: int = 4) -> Li
     return LiveServer({**env, **SERVER_ENV}, threads=threads, log_path=log_path).start()
 
 
-__all__ = ["Browser", "LiveServer", "casework", "instance_app", "start_server"]
+__all__ = ["Browser", "LiveInstance", "LiveServer", "casework", "instance_app", "start_server"]
