@@ -9,6 +9,7 @@ from casework.accounts.models import DISPLAY_NAME_MAX, USERNAME_MAX
 from casework.accounts.passwords import MAX_LENGTH, PasswordPolicyError, check_policy
 from casework.accounts.roles import ROLE_LABELS
 from casework.i18n import LANGUAGES
+from casework.web.forms import choices
 
 REQUIRED = _l("This field is required.")
 
@@ -56,11 +57,11 @@ class ChangePasswordForm(FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
-    locale = SelectField(_l("Interface language"), choices=list(LANGUAGES.items()))
+    locale = SelectField(_l("Interface language"), choices=choices(LANGUAGES.items()))
 
 
 def role_choices():
-    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+    return choices((role.value, label) for role, label in ROLE_LABELS.items())
 
 
 class UserForm(FlaskForm):
@@ -71,9 +72,9 @@ class UserForm(FlaskForm):
                            message=_l("Use letters, digits, dot, dash or underscore."))])
     display_name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED),
                                                             Length(max=DISPLAY_NAME_MAX)])
-    role = SelectField(_l("Role"), choices=role_choices)
+    role = SelectField(_l("Role"), choices=role_choices())
     unit_id = SelectField(_l("Unit"), choices=[])
-    locale = SelectField(_l("Interface language"), choices=list(LANGUAGES.items()))
+    locale = SelectField(_l("Interface language"), choices=choices(LANGUAGES.items()))
     password = PasswordField(_l("Temporary password"),
                              validators=[DataRequired(REQUIRED), PasswordPolicy("username")])
     must_change_password = BooleanField(_l("Must change the password at next sign-in"),
@@ -83,9 +84,9 @@ class UserForm(FlaskForm):
 class EditUserForm(FlaskForm):
     display_name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED),
                                                             Length(max=DISPLAY_NAME_MAX)])
-    role = SelectField(_l("Role"), choices=role_choices)
+    role = SelectField(_l("Role"), choices=role_choices())
     unit_id = SelectField(_l("Unit"), choices=[])
-    locale = SelectField(_l("Interface language"), choices=list(LANGUAGES.items()))
+    locale = SelectField(_l("Interface language"), choices=choices(LANGUAGES.items()))
 
 
 class ResetPasswordForm(FlaskForm):

@@ -8,13 +8,14 @@ from wtforms import HiddenField, SelectField
 from casework.accounts.access import allow_signed_in, public
 from casework.extensions import db
 from casework.i18n import LANGUAGES, current_path, safe_next_url
+from casework.web.forms import choices
 from casework.web.navigation import home_url, menu_for
 
 bp = Blueprint("web", __name__)
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(choices=list(LANGUAGES.items()))
+    language = SelectField(choices=choices(LANGUAGES.items()))
     next = HiddenField()
 
 
