@@ -1,0 +1,112 @@
+"""Audit a suppression pattern the way a determined reader would attack it.
+
+The reader knows every published number of every release, the meaning of the marks (`<k`
+is 1..k−1; a hidden count is k or more, since zero is always shown), that the leaves are
+whole numbers, and how every number is a sum of leaves. A small count is recovered when
+all of that allows one value only. We ask an integer solver (HiGHS through SciPy) for a
+second solution in which the count differs; a count with no second solution is
+"determined", and the caller hides more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+# A count the solver cannot settle within this many seconds is treated as determined,
+# which only ever hides more.
+TIME_LIMIT_SECONDS = 5.0
+BATCH_ATTEMPTS = 6
+
+
+class Audit:
+    """Integer constraints over a cube's leaves, built from what a reader sees."""
+
+    def __init__(self, incidences: Sequence[np.ndarray], counts: np.ndarray, k: int):
+        self.shape = tuple(m.shape[0] for m in incidences)
+        matrix = sparse.csr_array(incidences[0])
+        for incidence in incidences[1:]:
+            matrix = sparse.kron(matrix, sparse.csr_array(incidence), format="csr")
+        self.matrix = matrix  # one row per node combination, one column per leaf
+        self.truth = counts.reshape(-1).astype(np.int64)
+        self.k = k
+        self.rows: list[int] = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.zero_leaves = np.zeros(self.truth.size, dtype=bool)
+        self.bound = float(self.truth.sum() + k)  # finite: any leaf fits below it
+
+    def row(self, combo: Sequence[int]) -> int:
+        return int(np.ravel_multi_index(tuple(combo), self.shape))
+
+    def shown(self, combo: Sequence[int], value: int) -> None:
+        row = self.row(combo)
+        if value == 0:
+            self.zero_leaves[self.matrix[[row], :].indices] = True
+        self._add(row, value, value)
+
+    def marked_small(self, combo: Sequence[int]) -> None:
+        self._add(self.row(combo), 1, self.k - 1)
+
+    def marked_hidden(self, combo: Sequence[int]) -> None:
+        self._add(self.row(combo), self.k, np.inf)
+
+    def _add(self, row: int, lower, upper) -> None:
+        self.rows.append(row)
+        self.lower.append(lower)
+        self.upper.append(upper)
+
+    def determined(self, sensitive: Sequence[Sequence[int]]) -> list[int]:
+        """Indices (into `sensitive`) of the counts that admit only their true value."""
+        if not sensitive:
+            return []
+        targets = self.matrix[[self.row(c) for c in sensitive], :]
+        true_values = targets @ self.truth
+        open_ = set(range(len(sensitive)))
+        # Push many counts at once (all up, all down, then mixed directions): each solution
+        # found clears every count it moves; only the stubborn ones are tried one by one.
+        rng = np.random.default_rng(len(sensitive))
+        for attempt in range(BATCH_ATTEMPTS):
+            if not open_:
+                break
+            indices = sorted(open_)
+            if attempt < 2:
+                weights = np.full(len(indices), 1.0 if attempt == 0 else -1.0)
+            else:
+                weights = rng.choice([-1.0, 1.0], size=len(indices))
+            open_ -= self._moved(targets, true_values, indices, weights)
+        determined = []
+        for index in sorted(open_):
+            if not (self._moved(targets, true_values, [index], np.ones(1))
+                    or self._moved(targets, true_values, [index], -np.ones(1))):
+                determined.append(index)
+        return determined
+
+    def _moved(self, targets, true_values, indices: list[int], weights: np.ndarray) -> set[int]:
+        """Which of the given counts a solution maximising their weighted sum moves."""
+        chosen = targets[indices, :]
+        objective = -np.asarray(chosen.T @ weights).ravel()
+        solution = self._solve(objective)
+        if solution is None:
+            return set()
+        values = chosen @ solution
+        return {i for i, v in zip(indices, values) if round(v) != true_values[i]}
+
+    def _solve(self, objective: np.ndarray) -> np.ndarray | None:
+        upper = np.where(self.zero_leaves, 0.0, self.bound)
+        constraints = ()
+        if self.rows:
+            constraints = LinearConstraint(self.matrix[self.rows, :], self.lower, self.upper)
+        result = milp(
+            objective,
+            integrality=np.ones(self.truth.size),
+            bounds=Bounds(np.zeros(self.truth.size), upper),
+            constraints=constraints,
+            options={"time_limit": TIME_LIMIT_SECONDS, "presolve": True},
+        )
+        if result.x is None:
+            return None
+        return np.rint(result.x)
