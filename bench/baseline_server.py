@@ -38,7 +38,7 @@ def create_baseline_app(database_url: str, fields: list[str]) -> Flask:
 
     @app.post("/calls")
     def log_call():
-        row = {name: request.form.get(name) for name in fields}
+        row = {name: " ".join(request.form.getlist(name)) for name in fields}
         with engine.begin() as connection:
             connection.execute(table.insert().values(
                 id=str(uuid.uuid4()), created_at=datetime.now(UTC), **row))
