@@ -20,7 +20,7 @@ from casework import create_app
 from casework.crypto.keyring import new_keyring
 from casework.extensions import db
 from tests import factories
-from tests.support import databases
+from tests.support import databases, pages
 from tests.support.databases import settings_for
 
 PASSWORD = factories.PASSWORD
@@ -102,14 +102,21 @@ def login_as(app, client, db_session):
     so the user lands on their home page rather than on the enrolment page.
     """
 
+    def with_csrf(data: dict, form_path: str) -> dict:
+        if not app.config["WTF_CSRF_ENABLED"]:
+            return data
+        return {**data, "csrf_token": pages.csrf_token(client.get(form_path).text)}
+
     def sign_in(role: str, **kwargs):
         user = factories.make_user(role, **kwargs)
         needs_code = role in app.extensions["casework.settings"].require_2fa_roles
         secret = factories.enrol_totp(user) if needs_code else None
         db_session.commit()
-        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+        response = client.post("/login", data=with_csrf(
+            {"username": user.username, "password": PASSWORD}, "/login"))
         if secret:
-            response = client.post("/login/code", data={"code": factories.totp_code(secret)})
+            response = client.post("/login/code", data=with_csrf(
+                {"code": factories.totp_code(secret)}, "/login/code"))
         assert response.status_code == 302, "sign-in failed"
         assert "/login" not in response.headers["Location"], "sign-in refused"
         return user
