@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from casework.taxonomy.codes import Code, CodeList
 
@@ -69,8 +70,13 @@ def configured_age_bands() -> tuple[AgeBand, ...]:
     from flask import current_app, has_app_context
 
     if has_app_context() and "casework.settings" in current_app.extensions:
-        return parse_age_bands(current_app.extensions["casework.settings"].age_bands)
-    return parse_age_bands(DEFAULT_AGE_BANDS)
+        return _parsed(tuple(current_app.extensions["casework.settings"].age_bands))
+    return _parsed(DEFAULT_AGE_BANDS)
+
+
+@lru_cache(maxsize=8)
+def _parsed(specs: tuple[str, ...]) -> tuple[AgeBand, ...]:
+    return parse_age_bands(specs)
 
 
 def age_band(age: int | None, bands: tuple[AgeBand, ...] | None = None) -> str:

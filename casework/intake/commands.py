@@ -1,0 +1,38 @@
+"""`casework seed --calls N`: synthetic calls in bulk for benchmarks, with a progress bar."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(seed)
+
+
+@click.command("seed")
+@click.option("--calls", "count", required=True, type=click.IntRange(min=1),
+              help="How many calls to add.")
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(min=1),
+              help="Calls inserted and committed at a time.")
+@click.option("--days", default=365, show_default=True, type=click.IntRange(min=1),
+              help="Spread the calls over this many days up to now.")
+@click.option("--seed", "random_seed", type=int, default=None,
+              help="Random seed, for the same data on every run.")
+def seed(count: int, batch_size: int, days: int, random_seed: int | None) -> None:
+    """Add N synthetic calls (and their survivors) to the database; never for real data."""
+    from casework.cli import build_app
+    from casework.intake.seeding import seed_calls
+
+    app = build_app()
+    if not app.extensions["casework.settings"].is_demo:
+        click.echo("Adding synthetic calls to a non-demo instance (for benchmarks).", err=True)
+    started = time.perf_counter()
+    with app.app_context(), click.progressbar(length=count, label="Seeding calls") as bar:
+        result = seed_calls(count, batch_size=batch_size, days=days, seed=random_seed,
+                            progress=bar.update)
+    seconds = time.perf_counter() - started
+    click.echo(f"Added {result.calls:,} calls ({len(result.data_call_ids):,} data calls, "
+               f"{result.survivors:,} survivors) in {seconds:.1f} s: "
+               f"{result.calls / seconds:,.0f} calls/s.")
