@@ -119,3 +119,13 @@ def seed_calls(count: int, *, batch_size: int = DEFAULT_BATCH, days: int = 365,
         if progress:
             progress(size)
     return result
+
+
+DEMO_CALLS = 400
+
+
+def seed_demo_calls(progress: Callable[[str], None]) -> None:
+    """Demo seeder: a few hundred calls of the last three months, the same on every run."""
+    result = seed_calls(DEMO_CALLS, days=90, seed=2026)
+    progress(f"{result.calls} calls ({len(result.data_call_ids)} data calls, "
+             f"{result.survivors} survivors)")
