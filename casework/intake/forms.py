@@ -255,9 +255,10 @@ class CallFilterForm(FlaskForm):
 
 
 class PhoneLookupForm(FlaskForm):
-    """A phone number to look up, sent by POST so it never appears in a URL."""
+    """A phone number or name to look up, sent by POST so it never appears in a URL."""
 
     phone = text_field(_l("Phone"), PHONE_MAX, phone_number)
+    name = text_field(_l("Name"), NAME_MAX)
     previous_call_id = HiddenField()
     link_case_id = HiddenField()
 

@@ -81,12 +81,13 @@ def record_draft_view(draft: CallDraft) -> None:
     audit.record("view", "call_draft", draft.id)
 
 
-def look_up_repeat_callers(draft: CallDraft, phone: str | None, user) -> RepeatCallers | None:
-    """Earlier calls and open cases for the phone number typed in a draft; audited."""
-    if not phone:
+def look_up_repeat_callers(draft: CallDraft, phone: str | None, user,
+                           name: str | None = None) -> RepeatCallers | None:
+    """Earlier calls and open cases for the phone or name typed in a draft; audited."""
+    if not phone and not name:
         return None
     audit.record("repeat_caller_search", "call_draft", draft.id)
-    return find_repeat_callers(phone, user)
+    return find_repeat_callers(phone, user, name)
 
 
 def open_drafts(operator) -> list[CallDraft]:

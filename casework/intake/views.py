@@ -90,16 +90,17 @@ def start_call():
     return redirect(url_for("intake.draft", draft_id=draft.id))
 
 
-def _render_draft(draft: CallDraft, form: DataCallForm, *, phone: str | None = None):
+def _render_draft(draft: CallDraft, form: DataCallForm):
     """The call screen; looking up the phone number and showing the draft are audited."""
-    matches = service.look_up_repeat_callers(draft, phone, current_user)
+    phone, name = _lookup_phone(form), form.survivor_name.data or None
+    matches = service.look_up_repeat_callers(draft, phone, current_user, name)
     service.record_draft_view(draft)
     db.session.commit()
     return render_template(
         "intake/draft.html", draft=draft, form=form, close_form=CloseCallForm(),
         non_data_types=[taxonomy.CALL_TYPE.get(code) for code in taxonomy.CALL_TYPE.codes
                         if code in taxonomy.NON_DATA_CALL_TYPES],
-        matches=matches, phone=phone,
+        matches=matches, searched=bool(phone or name),
         elapsed=int((utcnow() - draft.started_at).total_seconds()),
     )
 
@@ -118,7 +119,7 @@ def draft(draft_id):
         [(key, value) for key, values in contents.items() for value in values]) if contents
         else None, line=current.line, channel=current.channel,
         service_line="child_protection" if current.line == "111" else None)
-    return _render_draft(current, form, phone=_lookup_phone(form))
+    return _render_draft(current, form)
 
 
 def _form_contents() -> dict[str, list[str]]:
@@ -171,7 +172,7 @@ def log_call(draft_id):
         db.session.commit()
         flash(_("Please correct the fields marked below. Everything else you typed is kept."),
               "error")
-        return _render_draft(current, form, phone=_lookup_phone(form))
+        return _render_draft(current, form)
     record = form.to_record()
     call = service.log_data_call(current, record, _linked_call(record.previous_call_id))
     case = case_links.visible_case(record.link_case_id, current_user)
@@ -205,13 +206,14 @@ def repeat_callers(draft_id):
     current = _draft_or_call(draft_id)
     if not _is_fetch():  # the form's own "Find earlier calls" button, without script
         service.save_draft(current, _form_contents(), max(_save_seq(), current.save_seq))
-        form = DataCallForm()
-        return _render_draft(current, form, phone=_lookup_phone(form))
+        return _render_draft(current, DataCallForm())
     lookup = PhoneLookupForm()
-    phone = lookup.phone.data if lookup.validate_on_submit() else None
-    matches = service.look_up_repeat_callers(current, phone, current_user)
+    valid = lookup.validate_on_submit()
+    phone, name = (lookup.phone.data, lookup.name.data) if valid else (None, None)
+    matches = service.look_up_repeat_callers(current, phone, current_user, name)
     db.session.commit()
-    return render_template("intake/_repeat_callers.html", matches=matches, phone=phone,
+    return render_template("intake/_repeat_callers.html", matches=matches,
+                           searched=bool(phone or name),
                            chosen_call=lookup.previous_call_id.data,
                            chosen_case=lookup.link_case_id.data)
 

@@ -132,7 +132,7 @@
     }
   });
 
-  // Repeat callers: looked up by POST as a phone number is typed; the panel's choices are
+  // Repeat callers: looked up by POST as a phone number or name is typed; the panel's choices are
   // part of the form.
   const panel = document.getElementById("repeat-callers");
   let lookupTimer = null;
@@ -143,12 +143,22 @@
     return input ? input.value : "";
   }
 
-  function lookUp(phone) {
-    if (phone === lastLookup) return;
-    lastLookup = phone;
+  function value(name) {
+    const input = form.querySelector(`[name=${name}]`);
+    return input ? input.value.trim() : "";
+  }
+
+  function lookUp() {
+    const phone = value("caller_phone") || value("survivor_phone");
+    const name = value("survivor_name");
+    const usable = (phone.match(/\d/g) || []).length >= 8 || name.split(/\s+/).length >= 2;
+    const key = `${phone}|${name}`;
+    if (!usable || key === lastLookup) return;
+    lastLookup = key;
     const body = new FormData();
     body.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
     body.append("phone", phone);
+    body.append("name", name);
     body.append("previous_call_id", chosen("previous_call_id"));
     body.append("link_case_id", chosen("link_case_id"));
     fetch(form.dataset.repeatUrl, {
@@ -159,11 +169,8 @@
   }
 
   form.addEventListener("input", (event) => {
-    if (!event.target.matches("[data-phone-lookup]")) return;
-    const phone = event.target.value.trim();
+    if (!event.target.matches("[data-lookup]")) return;
     clearTimeout(lookupTimer);
-    if ((phone.match(/\d/g) || []).length >= 8) {
-      lookupTimer = setTimeout(() => lookUp(phone), 500);
-    }
+    lookupTimer = setTimeout(lookUp, 500);
   });
 }());
