@@ -13,7 +13,8 @@ from flask import Flask
 from casework.config import ConfigError
 
 # Domain modules that add commands: each exposes `register(cli)`.
-COMMAND_MODULES: tuple[str, ...] = ("casework.audit.commands", "casework.intake.commands")
+COMMAND_MODULES: tuple[str, ...] = ("casework.audit.commands", "casework.crypto.commands",
+                                     "casework.intake.commands")
 
 
 def build_app(**overrides) -> Flask:
