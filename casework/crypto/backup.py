@@ -142,8 +142,7 @@ def _restore_sqlite(database: Path, keyring: Keyring, source: Path) -> None:
             os.fsync(out.fileno())
         restored = sqlite3.connect(copy)
         try:
-            if restored.execute("PRAGMA integrity_check").fetchone() != ("ok",):
-                raise BackupError("the backup's database fails SQLite's integrity check")
+            _check_integrity(restored)
             live = sqlite3.connect(database, timeout=15)
             try:
                 restored.backup(live)
@@ -151,6 +150,15 @@ def _restore_sqlite(database: Path, keyring: Keyring, source: Path) -> None:
                 live.close()
         finally:
             restored.close()
+
+
+def _check_integrity(restored: sqlite3.Connection) -> None:
+    try:
+        verdict = restored.execute("PRAGMA integrity_check").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"the backup does not hold a usable SQLite database: {error}") from None
+    if verdict != ("ok",):
+        raise BackupError("the backup's database fails SQLite's integrity check")
 
 
 def _libpq(database_url: str) -> tuple[str, dict[str, str]]:
