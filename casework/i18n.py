@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 from casework.extensions import babel
@@ -21,13 +21,14 @@ def translation_directories() -> list[str]:
 
 def select_locale() -> str:
     """The user's preference, else the session's choice, else the instance default."""
+    default = current_app.extensions["casework.settings"].default_locale
+    if not has_request_context():  # a command or a background job: no user, no session
+        return default
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     if session.get("locale") in LANGUAGES:
         return session["locale"]
-    from flask import current_app
-
-    return current_app.extensions["casework.settings"].default_locale
+    return default
 
 
 def configure_i18n(app: Flask, timezone: str) -> None:
