@@ -2,18 +2,22 @@
 
 A service function calls `begin_step` first: it refuses a user whose role may not take the
 step, a form saved from an older version of the case (EditConflictError), and a step the
-case's status does not allow; then it raises the version, which the ORM also checks in the
-UPDATE. `finish_step` records the event in the case history and the audit trail.
+case's status does not allow. Once its own rules pass and its changes are made,
+`finish_step` raises the version (which the ORM also checks in the UPDATE, so of two saves
+from one version only the first succeeds), moves the status and records the event in the
+case history and the audit trail.
 """
 
 from __future__ import annotations
 
 import uuid
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from casework import audit
-from casework.cases.models import Case, CaseEvent
+from casework.accounts.roles import Role
+from casework.cases.models import Case, CaseEvent, ClosureRequest
 from casework.cases.workflow import Step, step
 from casework.db import utcnow
 from casework.extensions import db
@@ -48,15 +52,32 @@ def check_version(case: Case, seen_version: int | None) -> None:
 
 
 def begin_step(case: Case, name: str, user, seen_version: int | None) -> Step:
-    """Check role, version and status for a workflow step, then raise the case's version."""
+    """Check role, access, version and status for a workflow step; changes nothing."""
     current = step(name)
-    if user.role not in current.roles:
+    if user.role not in current.roles or not can_work_on(case, user):
         raise NotAllowedError(_l("Your role cannot take this step."))
     check_version(case, seen_version)
     if case.status not in current.sources:
         raise CaseError(_l("This step is not possible while the case is at this stage."))
-    bump_version(case)
+    if not current.while_closing and closure_pending(case):
+        raise CaseError(_l("A closure is waiting for approval: nothing else can change now."))
     return current
+
+
+def can_work_on(case: Case, user) -> bool:
+    """The assigned social worker, or a supervisor of the case's unit."""
+    if user.role == Role.SOCIAL_WORKER:
+        return case.assigned_to_id == user.id
+    if user.role == Role.SUPERVISOR:
+        return user.unit_id is not None and case.unit_id == user.unit_id
+    return False
+
+
+def closure_pending(case: Case) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(ClosureRequest)
+        .where(ClosureRequest.case_id == case.id, ClosureRequest.status == "submitted")
+    ) > 0
 
 
 def bump_version(case: Case) -> None:
@@ -66,7 +87,8 @@ def bump_version(case: Case) -> None:
 
 def finish_step(case: Case, current: Step, user, *, subject_id: uuid.UUID | None = None,
                 detail: str | None = None) -> CaseEvent:
-    """Move the status if the step does, and record the event and its audit entry."""
+    """Raise the version, move the status if the step does, record the event and audit it."""
+    bump_version(case)
     from_status = case.status
     if current.target:
         case.status = current.target

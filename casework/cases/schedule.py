@@ -11,6 +11,7 @@ from flask import current_app
 from casework.cases.deadlines import emergency_deadline, plan_deadline
 from casework.cases.holidays import HolidayCalendar
 from casework.cases.models import Case, FollowUpTask
+from casework.db import utcnow
 from casework.extensions import db
 from casework.taxonomy import URGENT_LEVELS
 
@@ -30,6 +31,10 @@ def holiday_calendar() -> HolidayCalendar:
     if holidays not in calendars:
         calendars[holidays] = HolidayCalendar(holidays)
     return calendars[holidays]
+
+
+def local_today() -> date:
+    return utcnow().astimezone(local_zone()).date()
 
 
 def end_of_local_day(day: date) -> datetime:

@@ -20,19 +20,24 @@ SUPERVISOR = frozenset({Role.SUPERVISOR})
 
 @dataclass(frozen=True)
 class Step:
-    """A named step of the workflow; `target` None leaves the status as it is."""
+    """A named step of the workflow; `target` None leaves the status as it is.
+
+    While a closure waits for approval the case is frozen: only steps marked
+    `while_closing` may be taken.
+    """
 
     name: str
     sources: frozenset[str]
     target: str | None
     roles: frozenset[Role]
+    while_closing: bool = False
 
 
 STEPS: dict[str, Step] = {
     step.name: step
     for step in (
         Step("assign", frozenset({"new"}), "initial_assessment", SUPERVISOR),
-        Step("reassign", OPEN_STATUSES - {"new"}, None, SUPERVISOR),
+        Step("reassign", OPEN_STATUSES - {"new"}, None, SUPERVISOR, while_closing=True),
         Step("record_initial_assessment", frozenset({"initial_assessment"}),
              "detailed_assessment", WORKER),
         Step("record_detailed_assessment", frozenset({"detailed_assessment"}), "plan", WORKER),
@@ -42,10 +47,10 @@ STEPS: dict[str, Step] = {
         Step("start_review", frozenset({"in_support"}), "review", WORKER),
         Step("replan", frozenset({"review"}), "plan", WORKER),
         Step("request_closure", OPEN_STATUSES, None, WORKER),
-        Step("approve_closure", OPEN_STATUSES, "closed", SUPERVISOR),
-        Step("return_closure", OPEN_STATUSES, None, SUPERVISOR),
+        Step("approve_closure", OPEN_STATUSES, "closed", SUPERVISOR, while_closing=True),
+        Step("return_closure", OPEN_STATUSES, None, SUPERVISOR, while_closing=True),
         Step("reopen", frozenset({"closed"}), "initial_assessment", SUPERVISOR),
-        Step("edit_details", OPEN_STATUSES, None, WORKER),
+        Step("edit_details", OPEN_STATUSES, None, WORKER, while_closing=True),
     )
 }
 
