@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import binascii
+import functools
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -24,9 +26,21 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+
 def _unb64(text: str) -> bytes:
-    # validate=True: a character outside the alphabet is an error, not silently skipped.
-    return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+    # Strict: a character outside the URL-safe alphabet is an error, not silently skipped.
+    if "+" in text or "/" in text:
+        raise ValueError("not URL-safe base64")
+    padded = text.encode("ascii").translate(_FROM_URLSAFE) + b"=" * (-len(text) % 4)
+    return binascii.a2b_base64(padded, strict_mode=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _cipher(key: bytes) -> AESGCM:
+    # Made once per key: building the AES key schedule costs more than sealing a name.
+    return AESGCM(key)
 
 
 def seal(keyring: Keyring, plaintext: str, *, table: str, column: str, record_id: object) -> str:
@@ -39,7 +53,7 @@ def seal_with(key: MasterKey, plaintext: str, *, table: str, column: str,
     """Encrypt text under one given key, bound to table, column and record."""
     nonce = os.urandom(NONCE_BYTES)
     aad = associated_data(table, column, record_id, key.key_id)
-    body = AESGCM(key.key_for("field")).encrypt(nonce, plaintext.encode("utf-8"), aad)
+    body = _cipher(key.key_for("field")).encrypt(nonce, plaintext.encode("utf-8"), aad)
     return f"{VERSION}:{key.key_id}:{_b64(nonce)}:{_b64(body)}"
 
 
@@ -73,7 +87,7 @@ def unseal(keyring: Keyring, envelope: str, *, table: str, column: str, record_i
     key = keyring.get(key_id)
     aad = associated_data(table, column, record_id, key_id)
     try:
-        plaintext = AESGCM(key.key_for("field")).decrypt(nonce, body, aad)
+        plaintext = _cipher(key.key_for("field")).decrypt(nonce, body, aad)
     except InvalidTag:
         raise DecryptionError(f"cannot decrypt {table}.{column} of {record_id}") from None
     return plaintext.decode("utf-8")
