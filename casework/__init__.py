@@ -56,7 +56,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def configure_flask(app: Flask, settings: Settings) -> None:
+    from casework.web.requests import CaseworkRequest
+
     app.extensions["casework.settings"] = settings
+    app.request_class = CaseworkRequest
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,

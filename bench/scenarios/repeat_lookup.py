@@ -1,16 +1,17 @@
-"""Repeat-caller lookup by phone, against the same lookup over plaintext phone numbers.
+"""Repeat-caller lookup by phone, against an indexed lookup of the plaintext phone.
 
-The measured side is intake's `find_repeat_callers`: blind-index candidates under every key,
-decrypted and compared, for survivors and callers, then the visible calls and open cases.
-The baseline copies every phone number, decrypted and normalised, into indexed scratch
-tables and does the same lookup there by plain equality, followed by the same two queries
-for visible calls and open cases; the ratio is therefore what encrypted search costs.
+The measured side is intake's `find_repeat_callers`, as the call screen runs it for the
+operator who logged the most seeded calls: blind-index candidates of survivors and callers
+under every key, decrypted and compared, then the ten latest calls the operator may see
+and the open cases. The baseline is what the same question would cost if phone numbers
+were stored in plain: a scratch table holding, for every call, its caller's and its
+survivor's phone (decrypted and normalised once, in advance) with the call's coded
+columns, and one indexed query for the ten latest calls with that number.
 """
 
 from __future__ import annotations
 
 import itertools
-import uuid
 
 import sqlalchemy as sa
 
@@ -19,150 +20,150 @@ from bench.stats import Comparison, Target, interleave
 
 TARGET = Target(3.0)
 SAMPLE_PHONES = 60
+SHOWN_CALLS = 10
 BATCH = 5000
 METADATA = sa.MetaData()
-PLAIN_CALLERS = sa.Table(
-    "bench_plain_caller_phones", METADATA,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("phone", sa.String(40), index=True),
-    sa.Column("survivor_id", sa.Uuid),
-)
-PLAIN_SURVIVORS = sa.Table(
-    "bench_plain_survivor_phones", METADATA,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("phone", sa.String(40), index=True),
+PLAIN = sa.Table(
+    "bench_plain_phones", METADATA,
+    sa.Column("call_id", sa.Uuid, nullable=False),
+    sa.Column("phone", sa.String(40), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True)),
+    sa.Column("line", sa.String(8)),
+    sa.Column("call_type", sa.String(32)),
+    sa.Column("urgency", sa.String(12)),
+    sa.Index("ix_bench_plain_phones_phone", "phone", "started_at"),
 )
 
 
-def _modules():
+def _models():
     try:
-        from casework.intake import case_links, repeat_callers
+        from casework.intake import repeat_callers
         from casework.intake.models import Call, Survivor
     except ImportError as error:
         raise Unavailable(f"intake's repeat-caller lookup is missing ({error})") from None
-    return repeat_callers, case_links, Call, Survivor
+    return repeat_callers, Call, Survivor
 
 
-def _decrypted_rows(session, keyring, model, attribute: str, extra: tuple = ()):
-    """(id, normalised phone, *extra) for every row with a phone, read in id order by pages."""
+def _phone(keyring, envelope, table: str, column: str, record_id) -> str | None:
     from casework.crypto import unseal
     from casework.crypto.blind_index import phone_search_key
 
-    column = getattr(model, attribute)
+    if envelope is None:
+        return None
+    return phone_search_key(unseal(keyring, envelope, table=table, column=column,
+                                   record_id=record_id))
+
+
+def _survivor_phones(session, keyring, Survivor) -> dict:
+    rows = session.execute(sa.select(Survivor.id, Survivor.phone)
+                           .where(Survivor.phone.is_not(None))).all()
+    return {row.id: _phone(keyring, row.phone, "survivors", "phone", row.id) for row in rows}
+
+
+def _call_pages(session, Call):
+    """Every call's id, caller phone, survivor and coded columns, a page at a time."""
     last = None
     while True:
-        query = sa.select(model.id, column, *extra).where(column.is_not(None))
+        query = sa.select(Call.id, Call.caller_phone, Call.survivor_id, Call.started_at,
+                          Call.line, Call.call_type, Call.urgency)
         if last is not None:
-            query = query.where(model.id > last)
-        page = session.execute(query.order_by(model.id).limit(BATCH)).all()
+            query = query.where(Call.id > last)
+        page = session.execute(query.order_by(Call.id).limit(BATCH)).all()
+        session.rollback()  # release SQLite's write lock before the scratch inserts
         if not page:
             return
-        last = page[-1][0]
-        session.rollback()  # release SQLite's write lock before the scratch inserts
-        yield [(row[0], phone_search_key(unseal(keyring, row[1], table=model.__tablename__,
-                                                  column=column.name, record_id=row[0])),
-                *row[2:]) for row in page]
+        last = page[-1].id
+        yield page
 
 
-def build_plain_tables(session, keyring, Call, Survivor) -> int:
-    """Copy every decrypted phone into the indexed scratch tables; returns the rows copied."""
+def build_plain_table(session, keyring, Call, Survivor) -> int:
+    """Fill the scratch table with every call's plaintext phones; returns the rows."""
     bind = session.get_bind()
     METADATA.drop_all(bind)
     METADATA.create_all(bind)
+    survivor_phones = _survivor_phones(session, keyring, Survivor)
     copied = 0
-    for page in _decrypted_rows(session, keyring, Call, "caller_phone", (Call.survivor_id,)):
-        session.execute(PLAIN_CALLERS.insert(),
-                        [{"id": i, "phone": p, "survivor_id": s} for i, p, s in page])
+    for page in _call_pages(session, Call):
+        rows = []
+        for call in page:
+            coded = {"call_id": call.id, "started_at": call.started_at, "line": call.line,
+                     "call_type": call.call_type, "urgency": call.urgency}
+            phones = {_phone(keyring, call.caller_phone, "calls", "caller_phone", call.id),
+                      survivor_phones.get(call.survivor_id)}
+            rows += [{**coded, "phone": phone} for phone in phones if phone]
+        if rows:
+            session.execute(PLAIN.insert(), rows)
         session.commit()
-        copied += len(page)
-    for page in _decrypted_rows(session, keyring, Survivor, "phone"):
-        session.execute(PLAIN_SURVIVORS.insert(), [{"id": i, "phone": p} for i, p in page])
-        session.commit()
-        copied += len(page)
+        copied += len(rows)
     return copied
 
 
-def plain_repeat_callers(phone: str, user):
-    """The same lookup as intake's, with plaintext equality in place of the blind index."""
+def plain_lookup(phone: str) -> list:
+    """The ten latest calls with this number, from the plaintext scratch table."""
     from casework.crypto.blind_index import phone_search_key
     from casework.extensions import db
 
-    repeat_callers, case_links, _call, _survivor = _modules()
-    key = phone_search_key(phone)
-    survivor_ids = set(db.session.scalars(
-        sa.select(PLAIN_SURVIVORS.c.id).where(PLAIN_SURVIVORS.c.phone == key)))
-    callers = db.session.execute(sa.select(PLAIN_CALLERS.c.id, PLAIN_CALLERS.c.survivor_id)
-                                 .where(PLAIN_CALLERS.c.phone == key)).all()
-    survivor_ids |= {row.survivor_id for row in callers if row.survivor_id}
-    # The same follow-up queries the real lookup runs, so only the search itself differs.
-    calls = repeat_callers._visible_calls({row.id for row in callers}, survivor_ids, user)
-    return repeat_callers.RepeatCallers(calls, case_links.open_cases_for(survivor_ids, user))
+    return db.session.execute(
+        sa.select(PLAIN).where(PLAIN.c.phone == phone_search_key(phone))
+        .order_by(PLAIN.c.started_at.desc()).limit(SHOWN_CALLS)).all()
 
 
-def _sample_phones(session, keyring, Call) -> list[str]:
+def busiest_operator(session, Call):
+    """The seeded operator who logged the most calls: the lookup's hardest real user."""
+    return session.scalar(sa.select(Call.operator_id).group_by(Call.operator_id)
+                          .order_by(sa.func.count().desc()).limit(1))
+
+
+def _sample_phones(session, keyring, Call, operator_id) -> list[str]:
     from casework.crypto import reveal
 
-    calls = session.scalars(sa.select(Call).where(Call.caller_phone.is_not(None))
-                            .order_by(sa.func.random()).limit(SAMPLE_PHONES)).all()
+    calls = session.scalars(
+        sa.select(Call).where(Call.caller_phone.is_not(None), Call.operator_id == operator_id)
+        .order_by(sa.func.random()).limit(SAMPLE_PHONES)).all()
     if not calls:
         raise Unavailable("the seeded calls carry no caller phone numbers")
     return [reveal(call, "caller_phone", keyring) for call in calls]
 
 
-def _supervisor(site):
-    """A supervisor of the seeded calls' unit: they may see every call the lookup finds."""
+def _check_found(site, phones, operator_id, find) -> None:
+    """Every sampled number is the operator's own caller's: both sides must find a call."""
     from casework.accounts.models import User
     from casework.extensions import db
 
-    unit_id = db.session.execute(sa.text(
-        "SELECT unit_id FROM calls WHERE unit_id IS NOT NULL LIMIT 1")).scalar()
-    username = site.create_user("supervisor", "bench-lookup-supervisor")
-    user = db.session.scalar(sa.select(User).where(User.username == username))
-    if unit_id is not None:
-        user.unit_id = uuid.UUID(str(unit_id))
-        db.session.commit()
-    return user.id
+    with site.app.app_context():
+        user = db.session.get(User, operator_id)
+        for phone in phones[:10]:
+            if not find(phone, user).calls or not plain_lookup(phone):
+                raise RuntimeError("a lookup missed a call that has this phone number")
 
 
 def run(context: Context) -> list[Comparison]:
-    repeat_callers, _links, Call, Survivor = _modules()
+    repeat_callers, Call, Survivor = _models()
     site = context.site
     from casework.accounts.models import User
     from casework.extensions import db
 
     with site.app.app_context():
         keyring = site.app.extensions["casework.keyring"]
-        copied = build_plain_tables(db.session, keyring, Call, Survivor)
-        phones = _sample_phones(db.session, keyring, Call)
-        user_id = _supervisor(site)
-    context.progress(f"    copied {copied:,} phone numbers in plaintext; "
-                     f"{len(phones)} numbers to look up")
+        copied = build_plain_table(db.session, keyring, Call, Survivor)
+        operator_id = busiest_operator(db.session, Call)
+        phones = _sample_phones(db.session, keyring, Call, operator_id)
+        db.session.rollback()
+    context.progress(f"    {copied:,} plaintext phone rows; {len(phones)} numbers to look up")
+    _check_found(site, phones, operator_id, repeat_callers.find_repeat_callers)
+    real, plain = itertools.cycle(phones), itertools.cycle(phones)
 
-    def lookup(function, cycle):
-        def once():
-            with site.app.app_context():
-                function(next(cycle), db.session.get(User, user_id))
-        return once
+    def subject():
+        with site.app.app_context():
+            repeat_callers.find_repeat_callers(next(real), db.session.get(User, operator_id))
 
-    _check_same_answers(site, phones, user_id, repeat_callers.find_repeat_callers)
-    subject, baseline = interleave(
-        lookup(repeat_callers.find_repeat_callers, itertools.cycle(phones)),
-        lookup(plain_repeat_callers, itertools.cycle(phones)),
-        rounds=context.options.rounds, per_round=len(phones),
-        subject_label="blind-index lookup", baseline_label="plaintext lookup")
-    return [Comparison("Repeat-caller lookup by phone", site.database, site.calls, subject,
-                       baseline, TARGET)]
+    def baseline():
+        with site.app.app_context():
+            db.session.get(User, operator_id)  # as a request loads its user, on both sides
+            plain_lookup(next(plain))
 
-
-def _check_same_answers(site, phones, user_id, find) -> None:
-    """Both lookups must find the same calls and cases, or the comparison means nothing."""
-    from casework.accounts.models import User
-    from casework.extensions import db
-
-    with site.app.app_context():
-        user = db.session.get(User, user_id)
-        for phone in phones[:10]:
-            real, plain = find(phone, user), plain_repeat_callers(phone, user)
-            if ({c.id for c in real.calls}, {c.id for c in real.cases}) != (
-                    {c.id for c in plain.calls}, {c.id for c in plain.cases}):
-                raise RuntimeError("the plaintext baseline found other calls than the lookup")
+    measured, base = interleave(subject, baseline, rounds=context.options.rounds,
+                                per_round=len(phones), subject_label="blind-index lookup",
+                                baseline_label="plaintext indexed lookup")
+    return [Comparison("Repeat-caller lookup by phone", site.database, site.calls, measured,
+                       base, TARGET, note="as the operator with the most calls")]
