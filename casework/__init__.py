@@ -20,6 +20,7 @@ BLUEPRINT_MODULES = (
     "casework.accounts.views",
     "casework.accounts.admin_views",
     "casework.intake.views",
+    "casework.reports.views",
 )
 
 MODEL_MODULES = (

@@ -30,6 +30,7 @@ class Node:
     leaves: frozenset[int]
     published: bool = True
     label: object = None
+    kind: str = "item"  # item, group or total: how a table shows it
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,11 @@ def flat_dimension(name: str, codes: Sequence[tuple[str, object]], *, total_labe
     leaves = tuple(code for code, _label in codes)
     nodes = [Node(code, frozenset({i}), label=label) for i, (code, label) in enumerate(codes)]
     for key, label, members in groups:
-        nodes.append(Node(key, frozenset(leaves.index(m) for m in members), label=label))
+        nodes.append(Node(key, frozenset(leaves.index(m) for m in members), label=label,
+                          kind="group"))
     if len(leaves) > 1 and total_label is not None:
-        nodes.append(Node(total_key, frozenset(range(len(leaves))), label=total_label))
+        nodes.append(Node(total_key, frozenset(range(len(leaves))), label=total_label,
+                          kind="total"))
     return Dimension(name, leaves, tuple(nodes), _partitions_by_leaves(nodes))
 
 
@@ -113,7 +116,7 @@ def multi_valued_dimension(name: str, codes: Sequence[tuple[str, object]],
         Node(code, frozenset(i for i, c in enumerate(combos) if code in c), label=label)
         for code, label in codes
     ]
-    nodes.append(Node(TOTAL, frozenset(range(len(combos))), label=total_label))
+    nodes.append(Node(TOTAL, frozenset(range(len(combos))), label=total_label, kind="total"))
     nodes += [Node("combination:" + leaf, frozenset({i}), published=False)
               for i, leaf in enumerate(leaves)]
     return Dimension(name, leaves, tuple(nodes), _partitions_by_leaves(nodes))

@@ -1,7 +1,8 @@
 """Audit a suppression pattern the way a determined reader would attack it.
 
 The reader knows every published number of every release, the meaning of the marks (`<k`
-is 1..k−1; a hidden count is k or more, since zero is always shown), that the leaves are
+is 1..k−1; `x` is at least 1, since zero is always shown; a small count may be withheld
+as `x` where its `<k` would give it away, so `x` promises no more), that the leaves are
 whole numbers, and how every number is a sum of leaves. A small count is recovered when
 all of that allows one value only. We ask an integer solver (HiGHS through SciPy) for a
 second solution in which the count differs; a count with no second solution is
@@ -52,7 +53,7 @@ class Audit:
         self._add(self.row(combo), 1, self.k - 1)
 
     def marked_hidden(self, combo: Sequence[int]) -> None:
-        self._add(self.row(combo), self.k, np.inf)
+        self._add(self.row(combo), 1, np.inf)
 
     def _add(self, row: int, lower, upper) -> None:
         self.rows.append(row)
@@ -96,17 +97,25 @@ class Audit:
         return {i for i, v in zip(indices, values) if round(v) != true_values[i]}
 
     def _solve(self, objective: np.ndarray) -> np.ndarray | None:
+        """A solution optimising the objective: the LP relaxation if it lands on whole
+        numbers (it usually does on these sums), else the integer program."""
+        relaxed = self._run(objective, integral=False)
+        if relaxed is None:
+            return None
+        if np.allclose(relaxed, np.rint(relaxed), atol=1e-6):
+            return np.rint(relaxed)
+        return self._run(objective, integral=True)
+
+    def _run(self, objective: np.ndarray, *, integral: bool) -> np.ndarray | None:
         upper = np.where(self.zero_leaves, 0.0, self.bound)
         constraints = ()
         if self.rows:
             constraints = LinearConstraint(self.matrix[self.rows, :], self.lower, self.upper)
         result = milp(
             objective,
-            integrality=np.ones(self.truth.size),
+            integrality=np.full(self.truth.size, 1 if integral else 0),
             bounds=Bounds(np.zeros(self.truth.size), upper),
             constraints=constraints,
             options={"time_limit": TIME_LIMIT_SECONDS, "presolve": True},
         )
-        if result.x is None:
-            return None
-        return np.rint(result.x)
+        return None if result.x is None else np.asarray(result.x)

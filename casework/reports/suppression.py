@@ -31,7 +31,7 @@ KeyCombo = tuple[str, str, str, str]
 
 class Mark(StrEnum):
     SMALL = "small"  # primary: 1..k-1, shown as "<k"
-    HIDDEN = "hidden"  # complementary: shown as "x"
+    HIDDEN = "hidden"  # complementary: shown as "x", any count from 1 up
 
 
 class SuppressionError(ValueError):
@@ -118,7 +118,7 @@ class _Round:
                 self._hide_near(target)
 
     def _propagate(self) -> bool:
-        """Derive what single-unknown sums give away; hide one more count if it is small.
+        """Derive what single-unknown sums give away; hide one more count if that exposes one.
 
         Returns True when something was hidden (and the derivation must start again).
         """
@@ -131,7 +131,10 @@ class _Round:
                 continue
             derived = unknown[0]
             known.add(derived)
-            if 1 <= self.values[derived] < self.k and derived not in self.unresolved:
+            # A hidden count must stay hidden (so this release cannot undo an earlier one),
+            # and a small one must not be derivable even where nothing shows it.
+            exposed = derived in self.marks or 1 <= self.values[derived] < self.k
+            if exposed and derived not in self.unresolved:
                 if self._hide_one([t for t in terms if t != parent] + [parent]):
                     return True
                 self.unresolved.add(derived)
@@ -144,9 +147,7 @@ class _Round:
                   if self._is_open(c) and c not in self.marks and self.values[c] > 0]
         if not usable:
             return False
-        # The smallest count loses least, but one of exactly k is pinned from below (the
-        # reader knows a hidden count is at least k), so prefer counts above k.
-        chosen = min(usable, key=lambda c: (int(self.values[c]) <= self.k, int(self.values[c]), c))
+        chosen = min(usable, key=lambda c: (int(self.values[c]), c))  # the least lost
         self.marks[chosen] = Mark.HIDDEN
         self.just_hidden.append(chosen)
         return True
@@ -168,16 +169,33 @@ class _Round:
         return determined
 
     def _hide_near(self, target: Combo) -> None:
-        """Hide a shown count that shares leaves with a determined small count."""
+        """Hide a shown count close to a determined small count, widening until one helps.
+
+        Closest first: counts summed with it, then counts sharing leaves with it, then any
+        count of this release by how many dimensions differ. When nothing is left to hide,
+        a nearby `<k` of this release is withheld as `x`: its upper bound was the clue.
+        """
         if any(_overlaps(self.cube, c, target) for c in self.just_hidden):
             return  # a count hidden for another target this pass may settle this one
-        neighbours = {t for n in self.by_term[target] for t in self.equations[n][1]}
-        if self._hide_one(neighbours):
-            return
-        near = [c for c in self.published if _overlaps(self.cube, c, target)]
-        if not self._hide_one(near):
-            log.warning("report suppression: a small count stays derivable from earlier releases")
-            self.unresolved.add(target)
+        for ring in self._rings(target):
+            if self._hide_one(ring):
+                return
+        for ring in self._rings(target):
+            withheld = [c for c in ring if self.marks.get(c) == Mark.SMALL and self._is_open(c)]
+            if withheld:
+                chosen = min(withheld, key=lambda c: (int(self.values[c]), c))
+                self.marks[chosen] = Mark.HIDDEN
+                self.just_hidden.append(chosen)
+                return
+        log.warning("report suppression: a small count stays derivable from earlier releases")
+        self.unresolved.add(target)
+
+    def _rings(self, target: Combo) -> Iterable[list[Combo]]:
+        yield [target]
+        yield [t for n in self.by_term[target] for t in self.equations[n][1]]
+        yield [c for c in self.published if _overlaps(self.cube, c, target)]
+        for distance in range(1, len(target) + 1):
+            yield [c for c in self.published if sum(a != b for a, b in zip(c, target)) == distance]
 
 
 def _overlaps(cube: Cube, a: Combo, b: Combo) -> bool:

@@ -1,0 +1,1 @@
+"""Anonymised statistics for the board: SQL aggregates, small-cell suppression, exports."""

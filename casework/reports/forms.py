@@ -1,0 +1,64 @@
+"""The board's period and line chooser (a GET form: it changes nothing)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+
+from casework.reports.periods import (
+    LINE_LABELS, PERIOD_KIND_LABELS, Line, Period, PeriodError, PeriodKind, standard_period,
+)
+
+FIRST_YEAR = 2000
+
+
+class ReportForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that only reads
+
+    kind = SelectField(_l("Period"), choices=[(k.value, label) for k, label in
+                                             PERIOD_KIND_LABELS.items()],
+                       default=PeriodKind.YEAR.value)
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(FIRST_YEAR, 2100)])
+    start = DateField(_l("From (custom range)"), validators=[Optional()])
+    end = DateField(_l("To (custom range)"), validators=[Optional()])
+    line = RadioField(_l("Line"), choices=[(line.value, label) for line, label in
+                                           LINE_LABELS.items()], default=Line.BOTH.value,
+                      validators=[InputRequired()])
+
+    def validate_year(self, field):
+        if self.kind.data != PeriodKind.CUSTOM and field.data is None:
+            raise ValidationError(_l("Enter the year."))
+
+    def validate_start(self, field):
+        if self.kind.data == PeriodKind.CUSTOM and field.data is None:
+            raise ValidationError(_l("Enter the first day of the range."))
+
+    def validate_end(self, field):
+        if self.kind.data != PeriodKind.CUSTOM:
+            return
+        if field.data is None:
+            raise ValidationError(_l("Enter the last day of the range."))
+        if self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("The range ends before it starts."))
+
+    def period(self) -> Period:
+        """The chosen period (call after validation)."""
+        if self.kind.data == PeriodKind.CUSTOM:
+            return Period(self.start.data, self.end.data, PeriodKind.CUSTOM)
+        return standard_period(self.kind.data, self.year.data)
+
+    def chosen_line(self) -> Line:
+        return Line(self.line.data)
+
+
+def default_year(today: date) -> int:
+    """The last whole year: the first report a board usually wants."""
+    return today.year - 1
+
+
+__all__ = ["ReportForm", "PeriodError", "default_year"]
