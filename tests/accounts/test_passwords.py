@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from argon2 import PasswordHasher
+from flask_babel import force_locale
 
 from casework.accounts.passwords import PasswordPolicyError, check_policy, common_passwords
 from tests.factories import PASSWORD
@@ -39,9 +40,10 @@ def can_sign_in(app, username: str, password: str) -> bool:
     ("my name is nguyenvana ok", "username"),
 ])
 def test_the_policy_refuses(app, password, reason):
-    with app.test_request_context(), pytest.raises(PasswordPolicyError) as refused:
-        check_policy(password, username="NguyenVanA")
-    assert reason in str(refused.value.args[0])
+    with app.test_request_context(), force_locale("en"):
+        with pytest.raises(PasswordPolicyError) as refused:
+            check_policy(password, username="NguyenVanA")
+        assert reason in str(refused.value.args[0])
 
 
 @pytest.mark.parametrize("password", ["x7kq!mz9-ab2", "a" * 60 + "bcd" + "e" * 65,
@@ -126,3 +128,10 @@ def test_a_current_hash_is_left_alone_at_sign_in(app, make_user, db_session):
     assert can_sign_in(app, user.username, PASSWORD)
     db_session.refresh(user)
     assert user.password_hash == old_hash
+
+
+def test_the_policy_speaks_vietnamese_by_default(app):
+    with app.test_request_context(), pytest.raises(PasswordPolicyError) as refused:
+        check_policy("short")
+    with app.test_request_context():
+        assert str(refused.value.args[0]) == "Mật khẩu phải có ít nhất 12 ký tự."
