@@ -15,18 +15,34 @@ from casework.extensions import db
 from casework.intake.models import Call
 
 
+class CaseLinkError(ValueError):
+    """The cases service refused; `message` (translated) says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
 def open_case(call: Call, user):
     """Open a new case from a data call."""
+    from casework.cases.changes import CaseError
     from casework.cases.service import open_case_from_call
 
-    return open_case_from_call(call, opened_by=user)
+    try:
+        return open_case_from_call(call, opened_by=user)
+    except CaseError as error:
+        raise CaseLinkError(error.message) from None
 
 
 def attach_to_case(call: Call, case, user) -> None:
     """Attach a call to an existing case."""
+    from casework.cases.changes import CaseError
     from casework.cases.service import attach_call_to_case
 
-    attach_call_to_case(call, case, by=user)
+    try:
+        attach_call_to_case(call, case, by=user)
+    except CaseError as error:
+        raise CaseLinkError(error.message) from None
 
 
 def open_cases_for(survivor_ids, user) -> list:

@@ -22,10 +22,15 @@ def register(cli: click.Group) -> None:
               help="Random seed, for the same data on every run.")
 def seed(count: int, batch_size: int, days: int, random_seed: int | None) -> None:
     """Add N synthetic calls (and their survivors) to the database; never for real data."""
+    from casework.checks import migrations_at_head
     from casework.cli import build_app
     from casework.intake.seeding import seed_calls
 
     app = build_app()
+    with app.app_context():
+        if migrations_at_head(app):
+            raise click.ClickException("The database is not at the latest migration: "
+                                       "run `casework init-db` first.")
     if not app.extensions["casework.settings"].is_demo:
         click.echo("Adding synthetic calls to a non-demo instance (for benchmarks).", err=True)
     started = time.perf_counter()

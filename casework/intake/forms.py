@@ -13,7 +13,13 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from casework import taxonomy
 from casework.intake.models import ADDRESS_MAX, MAX_AGE, NAME_MAX, NARRATIVE_MAX, PHONE_MAX
@@ -78,7 +84,7 @@ def day_value(form, field):
     try:
         parse_day(field.data)
     except ValueError:
-        raise ValidationError(_l("Enter a date as dd/mm/yyyy.")) from None
+        raise StopValidation(_l("Enter a date as dd/mm/yyyy.")) from None
 
 
 def past_birth_date(form, field):
@@ -87,12 +93,24 @@ def past_birth_date(form, field):
     except ValueError:
         return  # already reported by day_value
     if born and (born > local_today() or local_today().year - born.year > MAX_AGE):
-        raise ValidationError(_l("The date of birth must be in the past %(max)d years.",
+        raise StopValidation(_l("The date of birth must be in the past %(max)d years.",
                                  max=MAX_AGE))
 
 
-def at_most(maximum: int) -> Length:
-    return Length(max=maximum, message=_l("At most %(max)d characters.", max=maximum))
+class AtMost:
+    """A length limit that stops the field's other checks: one error per field."""
+
+    def __init__(self, maximum: int):
+        self.maximum = maximum
+        self.field_flags = {"maxlength": maximum}
+
+    def __call__(self, form, field):
+        if field.data and len(field.data) > self.maximum:
+            raise StopValidation(_l("At most %(max)d characters.", max=self.maximum))
+
+
+def at_most(maximum: int) -> AtMost:
+    return AtMost(maximum)
 
 
 def _strip(value):
@@ -148,8 +166,8 @@ class DataCallForm(FlaskForm):
     survivor_name = text_field(_l("Name"), NAME_MAX)
     survivor_phone = text_field(_l("Phone"), PHONE_MAX, phone_number)
     survivor_sex = CodeSelectField(_l("Sex"), taxonomy.SEX)
-    survivor_age = text_field(_l("Age (years)"), 3, age_value)
-    survivor_birth_date = text_field(_l("Date of birth"), 10, day_value, past_birth_date)
+    survivor_age = text_field(_l("Age (years)"), 10, age_value)
+    survivor_birth_date = text_field(_l("Date of birth"), 20, day_value, past_birth_date)
     survivor_commune = CodeSelectField(_l("Commune"), taxonomy.configured_communes)
     survivor_address = text_field(_l("Address (village, street)"), ADDRESS_MAX)
     survivor_ethnicity = CodeSelectField(_l("Ethnicity"), taxonomy.ETHNICITY)
@@ -197,11 +215,12 @@ class DataCallForm(FlaskForm):
         if self.line.data == "1800" and field.data is not None:
             raise ValidationError(_l("Only 111 calls have a service line; leave it blank."))
 
-    def validate_survivor_age(self, field):
+    def validate_survivor_birth_date(self, field):
+        # Runs after the date's own checks, so the date here is well formed and in the past.
         try:
-            age, born = parse_age(field.data), parse_day(self.survivor_birth_date.data)
+            age, born = parse_age(self.survivor_age.data), parse_day(field.data)
         except ValueError:
-            return  # reported by the field's own validator
+            return  # the age's own error is shown beside the age
         if age is not None and born is not None:
             if abs(taxonomy.age_on(born, local_today()) - age) > 1:
                 raise ValidationError(_l("The age and the date of birth do not agree."))

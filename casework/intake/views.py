@@ -175,12 +175,22 @@ def log_call(draft_id):
         return _render_draft(current, form)
     record = form.to_record()
     call = service.log_data_call(current, record, _linked_call(record.previous_call_id))
-    case = case_links.visible_case(record.link_case_id, current_user)
-    if case is not None and case.is_open:
-        case_links.attach_to_case(call, case, current_user)
+    _attach_chosen_case(call, record.link_case_id)
     db.session.commit()
     flash(_("Call logged."), "success")
     return redirect(url_for("intake.call_detail", call_id=call.id))
+
+
+def _attach_chosen_case(call: Call, case_id: uuid.UUID | None) -> None:
+    """Attach a just-logged call to the case chosen in the panel; the call stays logged."""
+    case = case_links.visible_case(case_id, current_user)
+    if case is None:
+        return
+    try:
+        case_links.attach_to_case(call, case, current_user)
+    except case_links.CaseLinkError as error:
+        flash(_("The call was logged but not attached to case %(code)s: %(why)s",
+                code=case.code, why=error.message), "error")
 
 
 def _linked_call(call_id: uuid.UUID | None) -> Call | None:
@@ -265,9 +275,13 @@ def open_case(call_id):
     call = get_visible_or_404(Call, call_id, current_user)
     if not call.is_data_call:
         abort(404)
-    case = case_links.open_case(call, current_user)
-    db.session.commit()
-    flash(_("Case %(code)s opened.", code=case.code), "success")
+    try:
+        case = case_links.open_case(call, current_user)
+    except case_links.CaseLinkError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Case %(code)s opened.", code=case.code), "success")
     return redirect(url_for("intake.call_detail", call_id=call.id))
 
 
@@ -279,11 +293,15 @@ def attach_case(call_id):
     form = CaseChoiceForm()
     case_id = _uuid(form.case_id.data) if form.validate_on_submit() else None
     case = case_links.visible_case(case_id, current_user)
-    if case is None or not call.is_data_call or not case.is_open:
+    if case is None or not call.is_data_call:
         abort(404)
-    case_links.attach_to_case(call, case, current_user)
-    db.session.commit()
-    flash(_("The call was attached to case %(code)s.", code=case.code), "success")
+    try:
+        case_links.attach_to_case(call, case, current_user)
+    except case_links.CaseLinkError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The call was attached to case %(code)s.", code=case.code), "success")
     return redirect(url_for("intake.call_detail", call_id=call.id))
 
 
