@@ -1,0 +1,204 @@
+"""Marker writers for the leak scan: one per table that has encrypted columns.
+
+A table with an encrypted column and no writer here fails the leak scan. A writer stores a
+marker in every encrypted field of its table, through the domain's service functions where
+they exist (so that whatever they log is scanned too), and returns nothing. Take markers
+from `marks.text(label)` or, for phone numbers, `marks.phone()`; shared records (staff, a
+call, a case, a provider) come from `world`, built once per scan.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import cached_property
+
+from casework.crypto import normalise_name, normalise_phone
+from casework.extensions import db
+from tests import factories
+
+
+class Marks:
+    """Unique marker strings, and every form in which each could leak."""
+
+    def __init__(self):
+        self.needles: dict[str, set[str]] = {}
+
+    def text(self, label: str) -> str:
+        token = f"LEAK{secrets.token_hex(6)}"
+        marker = f"{token} {label} Nguyễn Thị Hoà ✱"
+        self.needles[marker] = {marker, token, normalise_name(marker), label + " Nguyễn"}
+        return marker
+
+    def phone(self) -> str:
+        digits = f"9{secrets.randbelow(10**8):08d}"
+        typed = f"0{digits[:2]} {digits[2:5]} {digits[5:]}"
+        e164 = normalise_phone(typed)
+        self.needles[typed] = {typed, e164, e164[1:], "0" + digits}
+        return typed
+
+
+class World:
+    """The staff and records every writer may hang its marker on, made on first use."""
+
+    @cached_property
+    def operator(self):
+        return factories.make_user("operator", unit=self.unit)
+
+    @cached_property
+    def supervisor(self):
+        return factories.make_user("supervisor", unit=self.unit)
+
+    @cached_property
+    def unit(self):
+        return factories.make_unit("LEAK", "Leak scan unit")
+
+    @cached_property
+    def call(self):
+        from casework.intake.records import SurvivorDetails
+
+        return factories.make_call(self.operator, survivor=SurvivorDetails(age=12))
+
+    @cached_property
+    def case(self):
+        from casework.cases.service import open_case_from_call
+
+        case = open_case_from_call(self.call, opened_by=self.operator)
+        db.session.flush()
+        return case
+
+    @cached_property
+    def provider(self):
+        from casework.referrals.service import create_provider
+
+        admin = factories.make_user("admin", unit=self.unit)
+        provider = create_provider(name="Trạm y tế xã", service_type="health",
+                                   commune_code=None, contact="", by=admin)
+        db.session.flush()
+        return provider
+
+
+Writer = Callable[[Marks, World], None]
+MARKER_WRITERS: dict[str, Writer] = {}
+
+
+def writes(table: str):
+    """Register the marker writer of one table."""
+    def register(function: Writer) -> Writer:
+        MARKER_WRITERS[table] = function
+        return function
+    return register
+
+
+@writes("users")
+def _users(marks: Marks, world: World) -> None:
+    user = factories.make_user("supervisor", unit=world.unit)
+    user.totp_secret = marks.text("totp_secret")
+
+
+@writes("calls")
+def _calls(marks: Marks, world: World) -> None:
+    _call_with_survivor(marks, world)
+
+
+@writes("survivors")
+def _survivors(marks: Marks, world: World) -> None:
+    _call_with_survivor(marks, world)
+
+
+def _call_with_survivor(marks: Marks, world: World) -> None:
+    from casework.intake.records import SurvivorDetails
+
+    survivor = SurvivorDetails(name=marks.text("survivor_name"), phone=marks.phone(),
+                               address=marks.text("survivor_address"), age=9)
+    factories.make_call(world.operator, caller_name=marks.text("caller_name"),
+                        caller_phone=marks.phone(), narrative=marks.text("narrative"),
+                        survivor=survivor)
+
+
+@writes("call_drafts")
+def _call_drafts(marks: Marks, world: World) -> None:
+    from casework.intake import service
+
+    draft = service.start_call(world.operator, line="1800")
+    service.save_draft(draft, {"caller_name": [marks.text("draft_caller_name")],
+                               "caller_phone": [marks.phone()],
+                               "narrative": [marks.text("draft_narrative")]}, seq=1)
+
+
+@writes("cases")
+def _cases(marks: Marks, world: World) -> None:
+    from casework.cases.service import edit_case
+
+    case = world.case
+    edit_case(case, urgency=case.urgency, summary=marks.text("case_summary"),
+              by=world.supervisor)
+
+
+@writes("case_notes")
+def _case_notes(marks: Marks, world: World) -> None:
+    from casework.cases.service import add_note
+
+    add_note(world.case, marks.text("case_note"), by=world.supervisor)
+
+
+@writes("case_tasks")
+def _case_tasks(marks: Marks, world: World) -> None:
+    from casework.cases.service import add_task
+
+    add_task(world.case, marks.text("task"), date.today() + timedelta(days=3),
+             by=world.supervisor)
+
+
+# The records below sit deep in the case workflow; they are built directly on the models,
+# which seal on assignment exactly as the services do.
+
+@writes("case_assessments")
+def _case_assessments(marks: Marks, world: World) -> None:
+    from casework.cases.models import Assessment
+
+    db.session.add(Assessment(case_id=world.case.id, kind="initial", risk_level="high",
+                              assessed_by_id=world.operator.id,
+                              findings=marks.text("findings")))
+
+
+@writes("case_plans")
+def _case_plans(marks: Marks, world: World) -> None:
+    from casework.cases.models import Plan
+
+    db.session.add(Plan(case_id=world.case.id, review_on=date.today() + timedelta(days=30),
+                        submitted_by_id=world.operator.id, status="returned",
+                        goals=marks.text("plan_goals"),
+                        decision_comment=marks.text("plan_decision_comment")))
+
+
+@writes("case_closure_requests")
+def _case_closure_requests(marks: Marks, world: World) -> None:
+    from casework.cases.models import ClosureRequest
+
+    db.session.add(ClosureRequest(
+        case_id=world.case.id, reason="duplicate", submitted_by_id=world.operator.id,
+        status="returned", outcome=marks.text("closure_outcome"),
+        open_referrals_note=marks.text("open_referrals_note"),
+        decision_comment=marks.text("closure_decision_comment")))
+
+
+@writes("referrals")
+def _referrals(marks: Marks, world: World) -> None:
+    from casework.referrals.models import Referral
+
+    db.session.add(Referral(
+        case_id=world.case.id, provider_id=world.provider.id, service_type="health",
+        status="completed", consent_rule="adult", created_by_id=world.operator.id,
+        override_by_id=world.supervisor.id, reason=marks.text("referral_reason"),
+        override_reason=marks.text("override_reason"), outcome=marks.text("referral_outcome")))
+
+
+@writes("services_delivered")
+def _services_delivered(marks: Marks, world: World) -> None:
+    from casework.referrals.models import ServiceDelivery
+
+    db.session.add(ServiceDelivery(case_id=world.case.id, service_type="health",
+                                   delivered_on=date.today(), recorded_by_id=world.operator.id,
+                                   note=marks.text("service_note")))
