@@ -20,7 +20,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 # A count the solver cannot settle within this many seconds is treated as determined,
 # which only ever hides more.
 TIME_LIMIT_SECONDS = 5.0
-BATCH_ATTEMPTS = 6
+BATCH_ATTEMPTS = 16
 
 
 class Audit:
@@ -40,45 +40,45 @@ class Audit:
         self.zero_leaves = np.zeros(self.truth.size, dtype=bool)
         self.bound = float(self.truth.sum() + k)  # finite: any leaf fits below it
 
-    def row(self, combo: Sequence[int]) -> int:
-        return int(np.ravel_multi_index(tuple(combo), self.shape))
+    def rows_of(self, combos: Sequence[Sequence[int]]) -> np.ndarray:
+        if not combos:
+            return np.zeros(0, dtype=np.int64)
+        return np.ravel_multi_index(tuple(np.asarray(combos).T), self.shape)
 
-    def shown(self, combo: Sequence[int], value: int) -> None:
-        row = self.row(combo)
-        if value == 0:
-            self.zero_leaves[self.matrix[[row], :].indices] = True
-        self._add(row, value, value)
-
-    def marked_small(self, combo: Sequence[int]) -> None:
-        self._add(self.row(combo), 1, self.k - 1)
-
-    def marked_hidden(self, combo: Sequence[int]) -> None:
-        self._add(self.row(combo), 1, np.inf)
-
-    def _add(self, row: int, lower, upper) -> None:
-        self.rows.append(row)
-        self.lower.append(lower)
-        self.upper.append(upper)
+    def publish(self, shown: Sequence[Sequence[int]], values: Sequence[int],
+                small: Sequence[Sequence[int]], hidden: Sequence[Sequence[int]]) -> None:
+        """Record what a reader sees: shown values, `<k` marks and `x` marks."""
+        shown_rows, values = self.rows_of(shown), np.asarray(values, dtype=float)
+        zero_rows = shown_rows[values == 0]
+        if zero_rows.size:
+            self.zero_leaves[self.matrix[zero_rows, :].indices] = True
+        for rows, lower, upper in ((shown_rows, values, values),
+                                   (self.rows_of(small), 1.0, self.k - 1.0),
+                                   (self.rows_of(hidden), 1.0, np.inf)):
+            self.rows.extend(rows.tolist())
+            self.lower.extend(np.broadcast_to(lower, rows.shape).tolist())
+            self.upper.extend(np.broadcast_to(upper, rows.shape).tolist())
 
     def determined(self, sensitive: Sequence[Sequence[int]]) -> list[int]:
         """Indices (into `sensitive`) of the counts that admit only their true value."""
         if not sensitive:
             return []
-        targets = self.matrix[[self.row(c) for c in sensitive], :]
+        targets = self.matrix[self.rows_of(sensitive), :]
         true_values = targets @ self.truth
         open_ = set(range(len(sensitive)))
         # Push many counts at once (all up, all down, then mixed directions): each solution
         # found clears every count it moves; only the stubborn ones are tried one by one.
         rng = np.random.default_rng(len(sensitive))
-        for attempt in range(BATCH_ATTEMPTS):
-            if not open_:
-                break
+        attempt, idle = 0, 0
+        while open_ and attempt < BATCH_ATTEMPTS and idle < 2:
             indices = sorted(open_)
             if attempt < 2:
                 weights = np.full(len(indices), 1.0 if attempt == 0 else -1.0)
             else:
                 weights = rng.choice([-1.0, 1.0], size=len(indices))
-            open_ -= self._moved(targets, true_values, indices, weights)
+            moved = self._moved(targets, true_values, indices, weights)
+            open_ -= moved
+            attempt, idle = attempt + 1, (0 if moved else idle + 1)
         determined = []
         for index in sorted(open_):
             if not (self._moved(targets, true_values, [index], np.ones(1))

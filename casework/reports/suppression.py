@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections import defaultdict
+import math
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -118,28 +119,46 @@ class _Round:
                 self._hide_near(target)
 
     def _propagate(self) -> bool:
-        """Derive what single-unknown sums give away; hide one more count if that exposes one.
+        """Narrow every count's range through the sums; hide more where that pins one down.
 
-        Returns True when something was hidden (and the derivation must start again).
+        Interval reasoning over 'total = sum of parts' (what a reader does with a pencil):
+        a hidden count must stay hidden, so this release cannot undo an earlier one, and a
+        small count must not be pinned even where nothing shows it. Returns True when
+        something was hidden, and the reasoning must start again.
         """
-        known = {c for c in self.published if c not in self.marks}
-        queue = list(range(len(self.equations)))
+        low, high = self._initial_bounds()
+        queue, queued = deque(range(len(self.equations))), set(range(len(self.equations)))
+        hid = False
         while queue:
-            parent, terms = self.equations[queue.pop()]
-            unknown = [t for t in terms if t not in known]
-            if len(unknown) != 1:
-                continue
-            derived = unknown[0]
-            known.add(derived)
-            # A hidden count must stay hidden (so this release cannot undo an earlier one),
-            # and a small one must not be derivable even where nothing shows it.
-            exposed = derived in self.marks or 1 <= self.values[derived] < self.k
-            if exposed and derived not in self.unresolved:
-                if self._hide_one([t for t in terms if t != parent] + [parent]):
-                    return True
-                self.unresolved.add(derived)
-            queue.extend(self.by_term[derived])
-        return False
+            number = queue.popleft()
+            queued.discard(number)
+            terms = self.equations[number][1]
+            for node in _tighten(terms, low, high):
+                if low[node] == high[node] and self._is_exposed(node):
+                    hid = self._hide_one(terms) or self._withhold([list(terms)]) or hid
+                for other in self.by_term[node]:
+                    if other not in queued:
+                        queue.append(other)
+                        queued.add(other)
+        return hid
+
+    def _is_exposed(self, node: Combo) -> bool:
+        return node not in self.unresolved and (
+            node in self.marks or 1 <= self.values[node] < self.k)
+
+    def _initial_bounds(self) -> tuple[dict, dict]:
+        """What a reader knows of each count before any reasoning: its value, or its mark."""
+        low: dict[Combo, float] = defaultdict(float)
+        high: dict[Combo, float] = defaultdict(lambda: math.inf)
+        for combo in self.published:
+            mark = self.marks.get(combo)
+            if mark is None:
+                low[combo] = high[combo] = float(self.values[combo])
+            elif mark == Mark.SMALL:
+                low[combo], high[combo] = 1.0, float(self.k - 1)
+            else:
+                low[combo] = 1.0
+        return low, high
 
     def _hide_one(self, candidates: Iterable[Combo]) -> bool:
         """Hide a small shown count of this release among the candidates."""
@@ -154,14 +173,10 @@ class _Round:
 
     def _audit(self) -> list[Combo]:
         audit = Audit([d.incidence() for d in self.cube.dims], self.cube.counts, self.k)
-        for combo in self.published:
-            mark = self.marks.get(combo)
-            if mark is None:
-                audit.shown(combo, int(self.values[combo]))
-            elif mark == Mark.SMALL:
-                audit.marked_small(combo)
-            else:
-                audit.marked_hidden(combo)
+        shown = [c for c in self.published if c not in self.marks]
+        audit.publish(shown, [int(self.values[c]) for c in shown],
+                      [c for c, m in self.marks.items() if m == Mark.SMALL],
+                      [c for c, m in self.marks.items() if m == Mark.HIDDEN])
         checked = [c for c in self.sensitive
                    if c not in self.unresolved and c not in self.protected]
         determined = [checked[i] for i in audit.determined(checked)]
@@ -171,24 +186,30 @@ class _Round:
     def _hide_near(self, target: Combo) -> None:
         """Hide a shown count close to a determined small count, widening until one helps.
 
-        Closest first: counts summed with it, then counts sharing leaves with it, then any
-        count of this release by how many dimensions differ. When nothing is left to hide,
-        a nearby `<k` of this release is withheld as `x`: its upper bound was the clue.
+        First a shown count summed with it; else a nearby `<k` of this release is withheld as
+        `x` (its upper bound was the clue); else shown counts further away: sharing leaves
+        with it, then by how many dimensions differ.
         """
         if any(_overlaps(self.cube, c, target) for c in self.just_hidden):
             return  # a count hidden for another target this pass may settle this one
-        for ring in self._rings(target):
-            if self._hide_one(ring):
-                return
-        for ring in self._rings(target):
+        rings = list(self._rings(target))
+        if self._hide_one(rings[1]) or self._withhold(rings):
+            return
+        if any(self._hide_one(ring) for ring in rings[2:]):
+            return
+        log.warning("report suppression: a small count stays derivable from earlier releases")
+        self.unresolved.add(target)
+
+    def _withhold(self, rings: list[list[Combo]]) -> bool:
+        """Show a nearby `<k` of this release as `x` instead: its upper bound was the clue."""
+        for ring in rings:
             withheld = [c for c in ring if self.marks.get(c) == Mark.SMALL and self._is_open(c)]
             if withheld:
                 chosen = min(withheld, key=lambda c: (int(self.values[c]), c))
                 self.marks[chosen] = Mark.HIDDEN
                 self.just_hidden.append(chosen)
-                return
-        log.warning("report suppression: a small count stays derivable from earlier releases")
-        self.unresolved.add(target)
+                return True
+        return False
 
     def _rings(self, target: Combo) -> Iterable[list[Combo]]:
         yield [target]
@@ -231,3 +252,27 @@ def release_steps(time: Dimension, groups: Sequence[Sequence]) -> list[Release]:
         released |= opened
         steps.append(Release(frozenset(released), opened))
     return steps
+
+
+def _tighten(terms: Sequence[Combo], low: dict, high: dict) -> list[Combo]:
+    """Narrow the ranges of `parent = sum(parts)`; return the counts whose range changed."""
+    parent, parts = terms[0], terms[1:]
+    changed = []
+    sum_low = sum(low[p] for p in parts)
+    sum_high = sum(high[p] for p in parts)
+    if sum_low > low[parent] or sum_high < high[parent]:
+        low[parent], high[parent] = max(low[parent], sum_low), min(high[parent], sum_high)
+        changed.append(parent)
+    for part in parts:
+        others_high = sum_high - high[part] if high[part] != math.inf else _sum_without(
+            parts, part, high)
+        new_low = max(low[part], low[parent] - others_high)
+        new_high = min(high[part], high[parent] - (sum_low - low[part]))
+        if new_low > low[part] or new_high < high[part]:
+            low[part], high[part] = new_low, new_high
+            changed.append(part)
+    return changed
+
+
+def _sum_without(parts: Sequence[Combo], skip: Combo, bounds: dict) -> float:
+    return sum(bounds[p] for p in parts if p != skip)
