@@ -1,0 +1,159 @@
+"""The attack surface as each role sees it: pages, their forms, and records for URL arguments.
+
+`pages_for(app, role)` lists every GET page the role may open according to
+`tests/access_matrix.py`, with URL arguments filled by `RECORD_PROVIDERS`; a route whose
+argument has no provider is reported by `test_every_url_argument_has_a_provider`, so a new
+route cannot silently escape the attack tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask import Flask, url_for
+
+from casework.accounts.models import User
+from casework.accounts.throttle import clear as clear_throttle
+from casework.extensions import db
+from tests import factories
+from tests.access_matrix import EXPECTED, PUBLIC, SIGNED_IN
+from tests.hardening.forms import Form, forms_in
+
+ANONYMOUS = "anonymous"
+# Forms that would end the attacker's own session; sign-out is attacked in test_sessions.
+SKIPPED_ACTIONS = ("/logout",)
+
+
+def _a_user(viewer: User):
+    return factories.make_user("operator").id
+
+
+def _a_call(viewer: User):
+    operator = viewer if viewer.role == "operator" else factories.make_user("operator")
+    return factories.make_call(operator).id
+
+
+def _a_draft(viewer: User):
+    from casework.intake import service
+
+    operator = viewer if viewer.role == "operator" else factories.make_user("operator")
+    draft = service.start_call(operator, line="111")
+    db.session.flush()
+    return draft.id
+
+
+# URL argument name -> a value the viewing user may open: a record created for the test,
+# or a fixed value such as an export format.
+RECORD_PROVIDERS: dict[str, Callable[[User], object]] = {
+    "user_id": _a_user,
+    "call_id": _a_call,
+    "draft_id": _a_draft,
+    "fmt": lambda viewer: "csv",
+}
+
+
+def audience_includes(endpoint: str, role: str) -> bool:
+    audience = EXPECTED.get(endpoint)
+    if audience is None:
+        return False
+    if audience == PUBLIC:
+        return True
+    if role == ANONYMOUS:
+        return False
+    return audience == SIGNED_IN or role in audience
+
+
+def url_arguments(app: Flask) -> set[str]:
+    return {arg for rule in app.url_map.iter_rules() for arg in rule.arguments}
+
+
+def pages_for(app: Flask, role: str, viewer: User | None) -> list[str]:
+    """Every GET page the role may open, URL arguments filled with records it may see."""
+    pages = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        if not audience_includes(rule.endpoint, role):
+            continue
+        if rule.arguments and (viewer is None or not rule.arguments <= set(RECORD_PROVIDERS)):
+            continue
+        values = {name: RECORD_PROVIDERS[name](viewer) for name in rule.arguments}
+        with app.test_request_context():
+            pages.append(url_for(rule.endpoint, **values))
+    return pages
+
+
+def discover_forms(client, pages: list[str]) -> list[Form]:
+    """Every distinct form on the given pages, except those in SKIPPED_ACTIONS."""
+    found: dict[tuple, Form] = {}
+    for page in pages:
+        response = client.get(page)
+        if response.status_code != 200 or "html" not in response.content_type:
+            continue
+        for form in forms_in(response.get_data(as_text=True), f"http://localhost{page}"):
+            if form.action.endswith(SKIPPED_ACTIONS):
+                continue
+            found.setdefault(form.signature, form)
+    return list(found.values())
+
+
+class Account:
+    """A user of one role whose session the attacks may end; signs back in when needed."""
+
+    def __init__(self, app: Flask, client, role: str):
+        self.app, self.client, self.role = app, client, role
+        self.user = factories.make_user(role) if role != ANONYMOUS else None
+        self.secret = None
+        if self.user is not None and role in app.extensions["casework.settings"].require_2fa_roles:
+            self.secret = factories.enrol_totp(self.user)
+        db.session.commit()
+
+    def ensure_signed_in(self) -> None:
+        if self.user is None or self._still_signed_in():
+            return
+        self._repair()
+        response = self.client.post("/login", data={"username": self.user.username,
+                                                    "password": factories.PASSWORD})
+        if self.secret:
+            db.session.refresh(self.user)
+            code = factories.totp_code(self.secret, self.user.totp_last_step)
+            response = self.client.post("/login/code", data={"code": code})
+        assert response.status_code == 302 and "/login" not in response.headers["Location"], (
+            f"could not sign the {self.role} back in")
+
+    def _still_signed_in(self) -> bool:
+        """A live session and nothing pending (cheaper than asking for a page)."""
+        from casework.accounts.models import AuthSession
+        from casework.accounts.service import needs_totp_enrolment
+
+        user = db.session.get(User, self.user.id)
+        db.session.refresh(user)
+        live = db.session.scalar(sa.select(sa.func.count()).select_from(AuthSession).where(
+            AuthSession.user_id == user.id, AuthSession.ended_at.is_(None)))
+        return (live > 0 and user.is_active_account and user.role == self.role
+                and not user.must_change_password and not needs_totp_enrolment(user)
+                and self.client.get_cookie("casework_session") is not None)
+
+    def _repair(self) -> None:
+        """Undo what an attack did to the account itself (reset 2FA, deactivation, lock)."""
+        user = db.session.get(User, self.user.id)
+        db.session.refresh(user)
+        from casework.accounts import passwords
+
+        user.is_active_account, user.must_change_password = True, False
+        user.role = self.role
+        user.password_hash = passwords.hash_password(factories.PASSWORD)
+        if self.secret and not user.has_totp:
+            self.secret = factories.enrol_totp(user)
+        clear_throttle(user.username)
+        db.session.commit()
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each table holds now (one round trip)."""
+    tables = db.metadata.sorted_tables
+    counts = sa.union_all(*(
+        sa.select(sa.literal(table.name).label("name"), sa.func.count().label("n"))
+        .select_from(table) for table in tables))
+    return dict(db.session.execute(counts).tuples().all())
