@@ -6,24 +6,29 @@ every input; any other exception, or a broken property, is a crash that libFuzze
     python -m tests.fuzz.harness envelope -runs=2000000 -artifact_prefix=/tmp/fuzz-
     python -m tests.fuzz.harness phone -max_total_time=3600 CORPUS_DIR
 
-Targets: envelope, phone, name, suppression (once it exists) and selftest (a planted bug
-that proves the harness reports failures). `seed_corpus(name)` gives valid starting inputs.
+Targets: envelope, phone, name, suppression and selftest (a planted bug that proves the
+harness reports failures). `seed_corpus(name)` gives valid starting inputs.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 import unicodedata
 import uuid
 
 import atheris
+import numpy as np
 
 with atheris.instrument_imports(include=["casework"]):
     from casework.crypto import blind_index
     from casework.crypto.envelope import parse_envelope, seal, unseal
     from casework.crypto.errors import CryptoError
     from casework.crypto.keyring import KEY_ID_PATTERN, new_keyring
+    from casework.reports import cube as cubes
+    from casework.reports.periods import first_half, whole_year
+    from casework.reports.suppression import Mark, protect, release_steps
 
 KEYRING = new_keyring()
 OTHER_KEYRING = new_keyring()
@@ -161,6 +166,83 @@ def _check_name(fdp, text: str) -> None:
            f"invisible characters change the key: {hidden!r}")
 
 
+# --- small-cell suppression -----------------------------------------------------------------
+
+def fuzz_suppression(data: bytes) -> None:
+    """No count from 1 to k-1, shown or derivable, has a single possible value.
+
+    An oracle independent of the module's own solver: every assignment of whole numbers to
+    the cube's (four) leaves is tried, kept if it agrees with everything published, and each
+    small count must take at least two values across those that remain.
+    """
+    fdp = atheris.FuzzedDataProvider(data)
+    k = fdp.ConsumeIntInRange(3, 5)
+    cube, groups = _small_cube(fdp.ConsumeIntInRange(0, 2))
+    cube.counts[...] = np.array([fdp.ConsumeIntInRange(0, 9) for _ in range(cube.counts.size)]
+                                ).reshape(cube.counts.shape)
+    time = cube.dims[2]
+    marks = protect(cube, release_steps(time, groups), k)
+    released = {time.index(period.key) for group in groups for period in group}
+    _check_marks(cube, marks, k, released)
+
+
+def _small_cube(shape: int):
+    """A table with four leaves: 2×2 in one period, 2 rows over H1 and the year, or 2 lines."""
+    label = "label"
+    rows = cubes.flat_dimension("rows", [("a", label), ("b", label)], total_label=label)
+    one_line = cubes.flat_dimension("line", [("111", label)])
+    year, half = whole_year(2025), first_half(2025)
+    if shape == 0:
+        columns = cubes.flat_dimension("cols", [("c", label), ("d", label)], total_label=label)
+        time, _ = cubes.time_dimension([year])
+        dims, groups = (rows, columns, time, one_line), [(year,)]
+    elif shape == 1:
+        time, _ = cubes.time_dimension([half, year])
+        dims, groups = (rows, cubes.count_dimension(label), time, one_line), [(half,), (year,)]
+    else:
+        time, _ = cubes.time_dimension([year])
+        lines = cubes.line_dimension({"1800": label, "111": label, "both": label})
+        dims, groups = (rows, cubes.count_dimension(label), time, lines), [(year,)]
+    return cubes.Cube.empty(dims), groups
+
+
+def _check_marks(cube, marks, k: int, released: set[int]) -> None:
+    values = cube.node_values()
+    combos = list(cube.combinations())
+    matrix = _combination_matrix(cube)
+    shown = [c for c in combos if c[2] in released
+             and all(d.nodes[i].published for d, i in zip(cube.dims, c))]
+    for combo in shown:
+        mark, truth = marks.get(cube.keys(combo)), int(values[combo])
+        expect(not (1 <= truth < k and mark is None), f"{truth} shown for {cube.keys(combo)}")
+        expect(not (truth == 0 and mark is not None), f"a zero marked {mark}")
+        expect(not (mark == Mark.SMALL and truth >= k), f"{truth} marked <{k}")
+    grid = np.array(list(itertools.product(range(int(cube.counts.max()) + k + 2),
+                                           repeat=cube.counts.size)))
+    sums = grid @ matrix.T
+    agrees = np.ones(len(grid), dtype=bool)
+    for combo in shown:
+        column, mark = sums[:, combos.index(combo)], marks.get(cube.keys(combo))
+        if mark is None:
+            agrees &= column == values[combo]
+        else:
+            agrees &= (column >= 1) & ((column <= k - 1) if mark == Mark.SMALL else True)
+    for index, combo in enumerate(combos):
+        if 1 <= values[combo] < k:
+            possible = set(sums[agrees, index].tolist())
+            expect(len(possible) >= 2,
+                   f"{cube.keys(combo)} = {int(values[combo])} can be worked out; "
+                   f"counts {cube.counts.ravel().tolist()}, k={k}, marks {marks}")
+
+
+def _combination_matrix(cube) -> np.ndarray:
+    """One row per node combination (in `combinations()` order), one column per leaf."""
+    matrix = np.ones((1, 1), dtype=np.int64)
+    for dimension in cube.dims:
+        matrix = np.kron(matrix, dimension.incidence())
+    return matrix
+
+
 # --- the harness proves it reports a failure ------------------------------------------------
 
 def fuzz_selftest(data: bytes) -> None:
@@ -173,6 +255,7 @@ TARGETS = {
     "envelope": fuzz_envelope,
     "phone": fuzz_phone,
     "name": fuzz_name,
+    "suppression": fuzz_suppression,
     "selftest": fuzz_selftest,
 }
 
@@ -186,6 +269,8 @@ def seed_corpus(name: str) -> list[bytes]:
                   b"\x00\x03\x01\x02\x05\x07"],
         "name": ["\x01Nguyễn Thị Lan".encode(), "\x01Đặng  Văn Đức".encode(),
                  b"\x00\x10\x05\x20\x33"],
+        "suppression": [bytes([0, 2, 2, 7, 9, 8]), bytes([2, 1, 3, 0, 4, 6]),
+                        bytes([1, 0, 1, 1, 5, 2])],
         "selftest": [b"FUZZ"],
     }
     return seeds[name]
