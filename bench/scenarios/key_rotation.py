@@ -44,9 +44,8 @@ def count_values(site) -> int:
             for spec in _inventory() for field in spec.fields)
 
 
-def sample_values(site, limit: int) -> list[tuple[bytes, bytes, bytes, str]]:
-    """(nonce, ciphertext, associated data, key id) of up to `limit` stored values."""
-    from casework.crypto.envelope import associated_data, parse_envelope
+def sample_values(site, limit: int) -> list[tuple[str, str, object, str]]:
+    """(table, column, record id, envelope) of up to `limit` stored values."""
     from casework.extensions import db
 
     found = []
@@ -56,32 +55,23 @@ def sample_values(site, limit: int) -> list[tuple[bytes, bytes, bytes, str]]:
                 rows = db.session.execute(
                     sa.select(spec.id, sa.type_coerce(field, sa.Text)).where(field.is_not(None))
                     .limit(limit - len(found))).all()
-                for record_id, envelope in rows:
-                    key_id, nonce, body = parse_envelope(envelope)
-                    aad = associated_data(spec.name, field.name, record_id, key_id)
-                    found.append((nonce, body, aad, key_id))
+                found += [(spec.name, field.name, record_id, envelope)
+                          for record_id, envelope in rows]
                 if len(found) >= limit:
                     return found
     return found
 
 
 def raw_aes_gcm(site, values, rounds: int) -> Measurement:
-    """Decrypt each value and encrypt it again under a second key, AES objects made once."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    """The crypto alone, with bench/rotation.py's own baseline, timed in several rounds."""
+    from bench import rotation
 
-    keyring = site.app.extensions["casework.keyring"]
-    old = {key_id: AESGCM(key.key_for("field")) for key_id, key in keyring.keys.items()}
-    new = AESGCM(os.urandom(32))
     measured = Measurement("raw AES-GCM in memory", unit="ops/s")
     for _ in range(rounds):
-        started = time.perf_counter()
-        for nonce, body, aad, key_id in values:
-            plaintext = old[key_id].decrypt(nonce, body, aad)
-            new.encrypt(os.urandom(12), plaintext, aad)
-        seconds = time.perf_counter() - started
-        measured.samples.append(seconds * 1000 / len(values))
-        measured.operations += len(values)
-        measured.elapsed += seconds
+        rate = rotation.raw_aes_gcm(site, values)
+        measured.samples.append(rate.seconds * 1000 / rate.values)
+        measured.operations += rate.values
+        measured.elapsed += rate.seconds
     return measured
 
 
