@@ -53,7 +53,7 @@
   // A non-data button throws away what was typed in the form: ask first if anything was.
   document.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest("#close-form button[name=call_type]");
-    if (button && formHasInput() && !window.confirm(document.getElementById("close-form").dataset.confirm)) {
+    if (button && formHasInput() && !window.confirm(document.getElementById("close-form").dataset.discardWarning)) {
       event.preventDefault();
     }
   });

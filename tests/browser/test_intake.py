@@ -1,0 +1,182 @@
+"""An operator at the call desk in Chromium, with the keyboard: silent call, data call, repeat
+caller, case, and a draft that survives a closed tab.
+
+Keystrokes and seconds are counted and printed (run with -s). The seconds are the machine's
+(Playwright types instantly): they show what the software adds, not how fast a person is.
+A typed character counts as one key, as on a keyboard with a Vietnamese input method's
+precomposed characters; Telex typing takes a few more.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+import pytest
+
+from casework.demo import DEMO_PASSWORD
+
+PHONE = "0939 417 562"
+
+
+@dataclass
+class Keyboard:
+    """The page's keyboard, counting every key pressed (a typed character is one key)."""
+
+    page: object
+    keys: int = 0
+    typed: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    def press(self, key: str, times: int = 1) -> None:
+        for _ in range(times):
+            self.page.keyboard.press(key)
+            self.keys += 1
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        self.keys += len(text)
+        self.typed += len(text)
+
+    def summary(self) -> str:
+        return (f"{self.keys} keystrokes ({self.typed} typed characters, "
+                f"{self.keys - self.typed} keys to move and choose), {self.seconds:.2f} s")
+
+    def tab(self, times: int = 1) -> None:
+        self.press("Tab", times)
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
+
+
+def endpoint(page) -> str:
+    return page.locator("body").get_attribute("data-endpoint")
+
+
+def focused(page) -> str:
+    return page.evaluate("document.activeElement.id || document.activeElement.name")
+
+
+def tab_to(keyboard: Keyboard, element_id: str, limit: int = 40) -> None:
+    """Press Tab until the element has the focus, as an operator would."""
+    for _ in range(limit):
+        if focused(keyboard.page) == element_id:
+            return
+        keyboard.tab()
+    raise AssertionError(f"{element_id} never received the focus")
+
+
+@pytest.fixture
+def desk(page, sign_in):
+    sign_in(page, "operator", DEMO_PASSWORD)
+    assert endpoint(page) == "intake.desk"
+    return page
+
+
+def test_a_silent_call_takes_two_keys(desk):
+    keyboard = Keyboard(desk)
+    with desk.expect_navigation():
+        keyboard.press("1")  # start a call on 111
+    assert endpoint(desk) == "intake.draft"
+    with desk.expect_navigation():
+        keyboard.press("s")  # silent
+    assert endpoint(desk) == "intake.desk"
+    assert "Im lặng" in desk.locator(".flash-success").inner_text()
+    print(f"\nSilent call: {keyboard.summary()}")
+    assert keyboard.keys == 2
+
+
+def log_routine_call_with_the_keyboard(page) -> Keyboard:
+    """A routine report about a child, typed with the keyboard only, most important first."""
+    keyboard = Keyboard(page)
+    with page.expect_navigation():
+        keyboard.press("1")
+    keyboard.press("d")  # to the form: the first kind of call
+    keyboard.press("ArrowDown")  # about someone else
+    keyboard.tab()
+    keyboard.press("ArrowDown", 2)  # danger: routine (third choice)
+    keyboard.tab()
+    keyboard.type(PHONE)
+    keyboard.tab()
+    keyboard.press("ArrowDown", 2)  # caller is: parent or caregiver
+    tab_to(keyboard, "survivor_name")
+    keyboard.type("Lâm Thị Kiều")
+    tab_to(keyboard, "survivor_sex")
+    keyboard.press("ArrowDown")  # female
+    keyboard.tab()
+    keyboard.type("10")
+    tab_to(keyboard, "violence_forms-0")
+    keyboard.press("Space")  # physical
+    tab_to(keyboard, "setting")
+    keyboard.press("ArrowDown")  # family
+    keyboard.tab()
+    keyboard.press("ArrowDown", 3)  # by a parent or caregiver
+    tab_to(keyboard, "narrative")
+    keyboard.type("Mẹ kể cháu bị bố dượng đánh.")
+    with page.expect_navigation():
+        keyboard.press("Control+Enter")
+    return keyboard
+
+
+def test_a_routine_data_call_repeat_caller_and_case_with_the_keyboard(desk):
+    first = log_routine_call_with_the_keyboard(desk)
+    assert endpoint(desk) == "intake.call_detail"
+    facts = desk.locator("#call-facts").inner_text()
+    assert "Báo về người khác" in facts and "Thông thường" in facts
+    assert "Lâm Thị Kiều" in desk.locator("#survivor-facts").inner_text()
+    print(f"\nRoutine data call: {first.summary()}")
+    first_call = desk.url
+
+    # The same caller again, the number typed differently: the form recognises them.
+    desk.goto("/calls/desk")
+    keyboard = Keyboard(desk)
+    with desk.expect_navigation():
+        keyboard.press("1")
+    desk.focus("#caller_phone")
+    keyboard.type("+84 939 417 562")
+    panel = desk.locator(".repeat-callers")
+    panel.wait_for()
+    earlier = panel.locator("input[name=previous_call_id]:not([value=''])")
+    assert earlier.count() >= 1
+    desk.focus("input[name=previous_call_id][value='']")
+    keyboard.press("ArrowDown")  # link to the most recent earlier call: ours
+    assert earlier.first.is_checked()
+    assert first_call.endswith(earlier.first.get_attribute("value"))
+    desk.focus("#call_type-2")  # follow-up
+    keyboard.press("Space")
+    desk.focus("#urgency-1")  # urgent
+    keyboard.press("Space")
+    with desk.expect_navigation():
+        keyboard.press("Control+Enter")
+    assert endpoint(desk) == "intake.call_detail"
+    assert "Lâm Thị Kiều" in desk.locator("#survivor-facts").inner_text()
+
+    # From call to case.
+    desk.focus("#open-case")
+    with desk.expect_navigation():
+        keyboard.press("Enter")
+    assert re.search(r"AG-\d{4}-\d+", desk.locator(".flash-success").inner_text())
+    assert desk.locator(".linked-case").count() == 1
+
+
+def test_a_closed_tab_loses_nothing(desk):
+    with desk.expect_navigation():
+        desk.keyboard.press("8")  # start a call on 1800
+    draft_url = desk.url
+    desk.focus("#survivor_name")
+    desk.keyboard.type("Châu Ngọc Hân")
+    desk.wait_for_function(
+        "document.getElementById('autosave-status').textContent.includes(':')"
+        " && !document.getElementById('autosave-status').classList.contains('failed')")
+    desk.wait_for_timeout(1500)  # let the save that follows the last key land
+    desk.goto("/calls/desk")
+    resume = desk.locator(f"#open-drafts a[href$='{draft_url.split('/calls')[-1]}']")
+    with desk.expect_navigation():
+        resume.click()
+    assert desk.locator("#survivor_name").input_value() == "Châu Ngọc Hân"
+    desk.once("dialog", lambda dialog: dialog.accept())
+    with desk.expect_navigation():
+        desk.click("button[formaction$='/discard']")
+    assert endpoint(desk) == "intake.desk"
