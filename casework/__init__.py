@@ -21,6 +21,10 @@ BLUEPRINT_MODULES = (
     "casework.accounts.admin_views",
     "casework.intake.views",
     "casework.reports.views",
+    "casework.cases.views",
+    "casework.cases.workflow_views",
+    "casework.referrals.views",
+    "casework.referrals.directory_views",
 )
 
 MODEL_MODULES = (

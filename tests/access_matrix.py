@@ -70,5 +70,40 @@ EXPECTED |= {
 }
 
 # --- cases and referrals (issue 5) ---
+# Record rules on top (tests/cases/test_access.py): a social worker reaches only assigned
+# cases, a supervisor the unit's, an operator the intake part of cases they opened until a
+# social worker is assigned; any other case id answers 404.
+_CASE_WORKERS = roles("social_worker", "supervisor")
+EXPECTED |= {
+    "cases.caseload": roles("social_worker"),
+    "cases.overview": roles("supervisor"),
+    "cases.opened": roles("operator"),
+    "cases.detail": roles("operator", "social_worker", "supervisor"),
+    "cases.edit": _CASE_WORKERS,
+    "cases.add_note": _CASE_WORKERS,
+    "cases.add_task": _CASE_WORKERS,
+    "cases.complete_task": _CASE_WORKERS,
+    "case_workflow.assign": roles("supervisor"),
+    "case_workflow.initial_assessment": _CASE_WORKERS,
+    "case_workflow.detailed_assessment": _CASE_WORKERS,
+    "case_workflow.plan": _CASE_WORKERS,
+    "case_workflow.decide_plan": roles("supervisor"),
+    "case_workflow.start_review": _CASE_WORKERS,
+    "case_workflow.replan": _CASE_WORKERS,
+    "case_workflow.request_closure": _CASE_WORKERS,
+    "case_workflow.decide_closure": roles("supervisor"),
+    "case_workflow.reopen": roles("supervisor"),
+    "referrals.new_referral": _CASE_WORKERS,
+    "referrals.referral": _CASE_WORKERS,
+    "referrals.consent": _CASE_WORKERS,
+    "referrals.send": _CASE_WORKERS,
+    "referrals.override": roles("supervisor"),
+    "referrals.respond": _CASE_WORKERS,
+    "referrals.complete": _CASE_WORKERS,
+    "referrals.record_service": _CASE_WORKERS,
+    "directory.providers": roles("admin", "social_worker", "supervisor", "operator"),
+    "directory.new_provider": roles("admin"),
+    "directory.edit_provider": roles("admin"),
+}
 
 # --- reports: board statistics (issue 6) ---

@@ -23,6 +23,11 @@ from casework.extensions import db
 
 CODE = sa.String(32)
 CASE_CODE_MAX = 32
+# Limits of the encrypted free text, enforced by the forms (the columns are Text).
+SUMMARY_MAX = 5_000
+TEXT_MAX = 20_000  # findings, goals, notes, outcomes
+COMMENT_MAX = 2_000
+TASK_MAX = 500
 
 
 def allowed_codes(column: str, codes, *, nullable: bool = False) -> str:
