@@ -107,3 +107,9 @@ EXPECTED |= {
 }
 
 # --- reports: board statistics (issue 6) ---
+# Aggregates only, and only for the board: supervisors and admins have their own views of
+# the records they may see, and none of them needs the province-wide statistics.
+EXPECTED |= {
+    "reports.board": roles("board"),
+    "reports.export": roles("board"),
+}

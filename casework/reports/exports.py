@@ -31,7 +31,7 @@ def table_grid(table: Table) -> list[list[str]]:
     """The table as rows of text: header, rows, rates, exactly as on the page."""
     grid = [[str(table.unit)] + [str(label) for _key, label in table.columns]]
     grid += [[str(row.label)] + [cell.text for cell in row.cells] for row in table.rows]
-    grid += [[str(rate.label)] + list(rate.texts) for rate in table.rates]
+    grid += [[rate.heading] + list(rate.texts) for rate in table.rates]
     return grid
 
 
@@ -112,7 +112,7 @@ def to_json(report: Report) -> dict:
              "columns": [key for key, _label in table.columns],
              "rows": [{"key": row.key, "label": str(row.label),
                        "cells": [cell.text for cell in row.cells]} for row in table.rows],
-             "rates": [{"label": str(rate.label), "cells": rate.texts} for rate in table.rates]}
+             "rates": [{"label": rate.heading, "cells": rate.texts} for rate in table.rates]}
             for table in report.tables
         ],
     }

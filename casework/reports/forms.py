@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from casework.reports.periods import (
     LINE_LABELS, PERIOD_KIND_LABELS, Line, Period, PeriodError, PeriodKind, standard_period,
 )
+from casework.web.forms import choices
 
 FIRST_YEAR = 2000
 
@@ -20,31 +21,34 @@ class ReportForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that only reads
 
-    kind = SelectField(_l("Period"), choices=[(k.value, label) for k, label in
-                                             PERIOD_KIND_LABELS.items()],
+    kind = SelectField(_l("Period"), choices=choices((k.value, label) for k, label in
+                                                     PERIOD_KIND_LABELS.items()),
                        default=PeriodKind.YEAR.value)
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(FIRST_YEAR, 2100)])
     start = DateField(_l("From (custom range)"), validators=[Optional()])
     end = DateField(_l("To (custom range)"), validators=[Optional()])
-    line = RadioField(_l("Line"), choices=[(line.value, label) for line, label in
-                                           LINE_LABELS.items()], default=Line.BOTH.value,
-                      validators=[InputRequired()])
+    line = RadioField(_l("Line"), choices=choices((line.value, label) for line, label in
+                                                  LINE_LABELS.items()),
+                      default=Line.BOTH.value, validators=[InputRequired()])
 
     def validate_year(self, field):
         if self.kind.data != PeriodKind.CUSTOM and field.data is None:
             raise ValidationError(_l("Enter the year."))
 
-    def validate_start(self, field):
-        if self.kind.data == PeriodKind.CUSTOM and field.data is None:
-            raise ValidationError(_l("Enter the first day of the range."))
-
-    def validate_end(self, field):
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields, then that a custom range has both ends in order."""
+        valid = super().validate(extra_validators)
         if self.kind.data != PeriodKind.CUSTOM:
-            return
-        if field.data is None:
-            raise ValidationError(_l("Enter the last day of the range."))
-        if self.start.data and field.data < self.start.data:
-            raise ValidationError(_l("The range ends before it starts."))
+            return valid
+        for field, message in ((self.start, _l("Enter the first day of the range.")),
+                               (self.end, _l("Enter the last day of the range."))):
+            if field.data is None and not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        if valid and self.end.data < self.start.data:
+            self.end.errors = [*self.end.errors, _l("The range ends before it starts.")]
+            valid = False
+        return valid
 
     def period(self) -> Period:
         """The chosen period (call after validation)."""

@@ -62,6 +62,14 @@ class RateRow:
     texts: list[str]
     targets: tuple = ()
 
+    @property
+    def heading(self) -> str:
+        """The label with its targets, as the page and the exports print it."""
+        if not self.targets:
+            return str(self.label)
+        targets = "; ".join(f"{label}: {percent} %" for label, percent in self.targets)
+        return f"{self.label} ({targets})"
+
 
 @dataclass
 class Table:
