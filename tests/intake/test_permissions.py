@@ -28,7 +28,7 @@ def test_an_operator_sees_only_the_calls_they_logged(client, login_as, units, ca
     mine = make_call(alice, "about_other", narrative="secret of alice")
     db_session.commit()
     listing = client.get("/calls/").get_data(as_text=True)
-    assert str(mine.id) in listing and "1 call" in listing
+    assert str(mine.id) in listing and "Số cuộc gọi: 1" in listing
     assert str(calls["same_unit"].id) not in listing
     assert "secret of alice" in client.get(f"/calls/{mine.id}").get_data(as_text=True)
     for call in calls.values():
