@@ -34,6 +34,7 @@ MODEL_MODULES = (
     "casework.intake.models",
     "casework.cases.models",
     "casework.referrals.models",
+    "casework.reports.models",
 )
 
 
