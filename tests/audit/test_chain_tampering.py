@@ -100,3 +100,21 @@ def test_a_chain_cut_before_any_verification_still_verifies(chain):
         result = verify(chain, copy_url)
     assert result.exit_code == 0, result.output
     assert f"OK: {ENTRIES - 1} audit entries verified" in result.output
+
+
+def test_entries_recorded_in_bulk_chain_like_single_ones(fresh_instance):
+    import uuid
+
+    from casework.audit.service import record_many
+    from casework.extensions import db
+
+    app = instance_app(fresh_instance)
+    record_events(app, 2)
+    with app.app_context():
+        assert record_many([("case_open", "case", uuid.uuid4(), None) for _ in range(50)]) == 50
+        db.session.commit()
+        db.engine.dispose()
+    record_events(app, 1)
+    result = verify(fresh_instance)
+    assert result.exit_code == 0, result.output
+    assert "OK: 53 audit entries verified" in result.output
