@@ -15,7 +15,7 @@ from casework.config import ConfigError
 # Domain modules that add commands: each exposes `register(cli)`.
 COMMAND_MODULES: tuple[str, ...] = ("casework.audit.commands", "casework.crypto.commands",
                                      "casework.intake.commands", "casework.reports.commands",
-                                     "casework.i18n_commands")
+                                     "casework.i18n_commands", "casework.cases.commands")
 
 
 def build_app(**overrides) -> Flask:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from casework.accounts import service as accounts
 from casework.accounts.roles import Role
+from casework.cases.demo import seed_demo_cases
 from casework.intake.seeding import seed_demo_calls
 
 DEMO_PASSWORD = "casework-demo"
@@ -28,7 +29,8 @@ def seed_accounts(progress: Callable[[str], None]) -> None:
 
 
 # Each later domain adds its seeder here, in dependency order.
-DEMO_SEEDERS: list[Callable[[Callable[[str], None]], None]] = [seed_accounts, seed_demo_calls]
+DEMO_SEEDERS: list[Callable[[Callable[[str], None]], None]] = [seed_accounts, seed_demo_calls,
+                                                                  seed_demo_cases]
 
 
 def seed_demo(progress: Callable[[str], None] = print) -> None:

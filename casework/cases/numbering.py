@@ -42,3 +42,15 @@ def _ensure_counter(prefix: str, year: int) -> None:
         .values(prefix=prefix, year=year, last_number=0)
         .on_conflict_do_nothing(index_elements=["prefix", "year"])
     )
+
+
+def reserve_case_codes(prefix: str, year: int, count: int) -> list[str]:
+    """Take `count` consecutive codes at once, for bulk loads."""
+    _ensure_counter(prefix, year)
+    last = db.session.execute(
+        sa.update(COUNTERS)
+        .where(COUNTERS.c.prefix == prefix, COUNTERS.c.year == year)
+        .values(last_number=COUNTERS.c.last_number + count)
+        .returning(COUNTERS.c.last_number)
+    ).scalar_one()
+    return [f"{prefix}-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]

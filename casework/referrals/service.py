@@ -85,9 +85,13 @@ def _fill_provider(provider, name, service_type, commune_code, contact) -> None:
 
 def consent_rule_for(case: Case) -> str:
     """Whose consent a referral of this case needs: adult, child_under_7 or child_7_plus."""
-    if not case.is_child:
+    return consent_rule(case.is_child, survivor_age(case))
+
+
+def consent_rule(is_child: bool, age: int | None) -> str:
+    """A child of unknown age is taken to be 7 or over: both must then agree."""
+    if not is_child:
         return "adult"
-    age = survivor_age(case)
     return "child_under_7" if age is not None and age < REPRESENTATIVE_ONLY_UNDER \
         else "child_7_plus"
 

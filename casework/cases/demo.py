@@ -1,0 +1,75 @@
+"""The demo's cases: opened from the demo's calls, in every status, with referrals and services.
+
+Most are built as rows with realistic timing (casework.cases.synthetic); a few are then
+moved on through the service functions, so that a plan and a closure wait for the
+supervisor's approval when the demo starts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from casework.accounts.models import User
+from casework.accounts.roles import Role
+from casework.cases import lifecycle
+from casework.cases.models import Case, CaseCall
+from casework.cases.schedule import local_today
+from casework.cases.seeding import insert_cases
+from casework.cases.synthetic import CaseSource
+from casework.extensions import db
+from casework.intake.models import Call, Survivor
+
+# From the most recent report to the oldest: the stage each demo case has reached.
+DEMO_STAGES = ("new", "new", "initial_assessment", "initial_assessment", "detailed_assessment",
+               "plan", "plan", "in_support", "in_support", "in_support", "review", "review",
+               "closed", "closed", "closed", "closed")
+
+
+def seed_demo_cases(progress: Callable[[str], None]) -> None:
+    """Demo seeder: cases in every status, then a plan and a closure awaiting approval."""
+    calls = db.session.execute(
+        sa.select(Call, Survivor).join(Survivor, Survivor.id == Call.survivor_id)
+        .where(Call.call_type.in_(("about_self", "about_other")),
+               ~Call.id.in_(sa.select(CaseCall.call_id)))
+        .order_by(Call.started_at.desc()).limit(len(DEMO_STAGES))
+    ).all()
+    sources = [(_source(call, survivor), stage)
+               for (call, survivor), stage in zip(calls, DEMO_STAGES)]
+    count = insert_cases(sources, random.Random(2026))
+    db.session.flush()
+    _awaiting_approval()
+    progress(f"{count} cases in every status, with referrals and services")
+
+
+def _source(call: Call, survivor: Survivor) -> CaseSource:
+    return CaseSource(call_id=call.id, started_at=call.started_at, operator_id=call.operator_id,
+                      unit_id=call.unit_id, urgency=call.urgency or "routine", line=call.line,
+                      survivor_id=survivor.id, survivor_age=survivor.age,
+                      survivor_is_child=survivor.is_child_vn)
+
+
+def _awaiting_approval() -> None:
+    """Submit one plan and request one closure, as the assigned social worker."""
+    for status, act in (("plan", _submit_plan), ("review", _request_closure)):
+        case = db.session.scalar(sa.select(Case).where(Case.status == status)
+                                 .order_by(Case.opened_at).limit(1))
+        worker = db.session.get(User, case.assigned_to_id) if case else None
+        if worker is not None and worker.role == Role.SOCIAL_WORKER:
+            act(case, worker)
+
+
+def _submit_plan(case: Case, worker: User) -> None:
+    lifecycle.submit_plan(case, goals="Bảo đảm an toàn cho trẻ; khám sức khỏe; tư vấn tâm lý "
+                          "hằng tuần; thăm gia đình hai tuần một lần.",
+                          review_on=local_today() + timedelta(days=30), by=worker)
+
+
+def _request_closure(case: Case, worker: User) -> None:
+    lifecycle.request_closure(case, reason="safe_stable",
+                              outcome="Người bị hại đã an toàn, gia đình ổn định, được Hội Phụ "
+                              "nữ xã tiếp tục theo dõi.",
+                              open_referrals_note="Hội Phụ nữ xã tiếp tục theo dõi.", by=worker)
