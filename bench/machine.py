@@ -40,6 +40,9 @@ def postgres_version(url: str | None) -> str:
 
 
 def git_commit() -> str:
+    """The commit measured; CASEWORK_BENCH_COMMIT names it when running from an export."""
+    if os.environ.get("CASEWORK_BENCH_COMMIT"):
+        return os.environ["CASEWORK_BENCH_COMMIT"]
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                               text=True, check=True, cwd=Path(__file__).parent).stdout.strip()
