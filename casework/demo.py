@@ -8,6 +8,7 @@ from casework.accounts import service as accounts
 from casework.accounts.roles import Role
 from casework.cases.demo import seed_demo_cases
 from casework.intake.seeding import seed_demo_calls
+from casework.reports.demo import seed_last_year
 
 DEMO_PASSWORD = "casework-demo"
 DEMO_ACCOUNTS = (
@@ -30,7 +31,7 @@ def seed_accounts(progress: Callable[[str], None]) -> None:
 
 # Each later domain adds its seeder here, in dependency order.
 DEMO_SEEDERS: list[Callable[[Callable[[str], None]], None]] = [seed_accounts, seed_demo_calls,
-                                                                  seed_demo_cases]
+                                                                  seed_last_year, seed_demo_cases]
 
 
 def seed_demo(progress: Callable[[str], None] = print) -> None:

@@ -40,8 +40,11 @@ def _chosen_form() -> ReportForm:
 
 
 def _report_for(form: ReportForm) -> Report | None:
-    """Build the chosen report, or put the reason it cannot be next to the period field."""
-    if request.args and not form.validate():
+    """Build the chosen report, or put the reason it cannot be next to the period field.
+
+    A first visit shows the chooser only: a year's report may take a while the first time.
+    """
+    if not request.args or not form.validate():
         return None
     settings = _settings()
     try:

@@ -95,10 +95,14 @@ def test_board_sees_every_table_and_chart_for_the_chosen_period(client, board):
     assert "Cả năm 2024" in html or "Whole year 2024" in html
 
 
-def test_board_lands_on_statistics_and_sees_last_year_by_default(client, board):
+def test_board_lands_on_the_chooser_set_to_last_year(client, board):
     landing = client.get("/")
     assert landing.headers["Location"].endswith("/reports/")
-    assert 'id="table-calls"' in client.get("/reports/").text
+    page = client.get("/reports/").text
+    assert 'id="show-report"' in page and 'id="table-calls"' not in page
+    from casework.reports.periods import today_in
+
+    assert f'value="{today_in("Asia/Ho_Chi_Minh").year - 1}"' in page
 
 
 @pytest.mark.parametrize("role", ["operator", "social_worker", "supervisor", "admin"])
