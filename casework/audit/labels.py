@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 
-OUTCOMES = {"ok": _l("done"), "refused": _l("refused"), "locked": _l("locked")}
+OUTCOMES = {"ok": _l("succeeded"), "refused": _l("refused"), "locked": _l("locked")}
 
 _labels: dict[str, object] = {
     "sign_in": _l("Signed in"),

@@ -61,11 +61,11 @@ class ServiceForm(FlaskForm):
     delivered_on = DayField(_l("Date"), validators=[DataRequired(REQUIRED)])
     provider_id = SelectField(_l("Provided by"), choices=[])
     referral_id = SelectField(_l("Following the referral"), choices=[])
-    note = text_field(_l("Note"), COMMENT_MAX)
+    note = text_field(_l("Remarks"), COMMENT_MAX)
 
 
 class ProviderForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[
+    name = StringField(_l("Agency name"), validators=[
         DataRequired(REQUIRED), Length(max=PROVIDER_NAME_MAX), plain_text])
     service_type = CodeSelectField(_l("Service type"), SERVICE_TYPE, group="service",
                                    validators=[InputRequired(_l("Choose a service type."))])
