@@ -36,7 +36,7 @@ SCENARIOS = {
     "rotation": "bench.scenarios.key_rotation",
     "memory": "bench.scenarios.memory",
 }
-COUNTED_TABLES = ("calls", "survivors", "cases", "case_calls", "referrals", "services",
+COUNTED_TABLES = ("calls", "survivors", "cases", "case_calls", "referrals", "services_delivered",
                   "audit_entries", "users")
 
 

@@ -19,7 +19,7 @@ from bench.scenarios import Context, Unavailable
 from bench.stats import Comparison, Target, interleave
 
 TARGET = Target(3.0)
-SAMPLE_PHONES = 60
+SAMPLE_PHONES = 40
 SHOWN_CALLS = 10
 BATCH = 5000
 METADATA = sa.MetaData()
