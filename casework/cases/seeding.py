@@ -81,16 +81,16 @@ def ensure_directory() -> list[ServiceProvider]:
 
 def seed_staff(unit_ids) -> Staff:
     """Social workers and a supervisor for each unit that took calls, made if missing."""
-    workers, supervisors = defaultdict(list), {}
+    unit_ids, workers, supervisors = set(unit_ids), defaultdict(list), {}
     for user in db.session.scalars(sa.select(User).where(User.is_active_account)):
         if user.role == Role.SOCIAL_WORKER:
             workers[user.unit_id].append(user.id)
         elif user.role == Role.SUPERVISOR:
             supervisors.setdefault(user.unit_id, user.id)
-    for unit_id in set(unit_ids) - set(workers):
+    for unit_id in unit_ids - set(workers):
         workers[unit_id] = [_seed_user(Role.SOCIAL_WORKER, unit_id, n).id
                             for n in range(1, SEED_WORKERS_PER_UNIT + 1)]
-    for unit_id in set(unit_ids) - set(supervisors):
+    for unit_id in unit_ids - set(supervisors):
         supervisors[unit_id] = _seed_user(Role.SUPERVISOR, unit_id, 1).id
     by_type = defaultdict(list)
     for provider in ensure_directory():

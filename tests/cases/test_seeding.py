@@ -49,6 +49,7 @@ def test_seeded_calls_open_a_realistic_share_of_cases(app, db_session, keyring, 
         events = db_session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
                                     .order_by(CaseEvent.version, CaseEvent.at)).all()
         assert events[0].action == "case_open" and events[-1].to_status == case.status
+        assert all(event.actor_id for event in events), [e.action for e in events]
         assert max(event.version for event in events) == case.version
         assert all(a.at <= b.at for a, b in zip(events, events[1:]))
         assert (case.assigned_to_id is None) == (case.status == "new")
