@@ -198,3 +198,11 @@ def test_purpose_keys_differ(keyring):
 def test_a_malformed_keyring_is_refused(text):
     with pytest.raises(KeyringError):
         Keyring.from_json(text, "test")
+
+
+@pytest.mark.parametrize("text", AWKWARD + ["x" * (1 << 20)])
+def test_awkward_values_survive_the_database(add_person, db_session, text):
+    person = add_person(name=text, note=text)
+    db_session.flush()
+    db_session.expire_all()
+    assert reveal(person, "name") == text and reveal(person, "note") == text

@@ -160,3 +160,44 @@ def _every_survivor_is_found_with_the_new_key_alone(env) -> None:
             found = find_by_blind_index(Survivor, "phone", survivor_phone(number))
             assert [reveal(s, "name") for s in found] == [f"Nguyễn Thị Hoa {number}"]
         db.engine.dispose()
+
+
+def test_a_record_edited_during_its_batch_is_left_for_the_next_run(instance, keyring):
+    """Rotation never overwrites an edit made between its read and its write."""
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    from casework.accounts.models import User
+    from casework.crypto.fields import Sealed, seal_value
+    from casework.crypto.rotation import rotate
+
+    populate(instance, users=3)
+    run(instance, "keys", "generate")
+    app = instance_app(instance)
+    users = User.__table__
+    with app.app_context():
+        victim = db.session.scalars(sa.select(User).order_by(User.id)).first()
+        victim_id = victim.id
+        edited = Sealed(seal_value(victim, "totp_secret", "EDITED", keyring))
+        db.session.rollback()
+        edits = []
+
+        @event.listens_for(db.engine, "before_execute")
+        def _edit_first(connection, statement, *_args):
+            if isinstance(statement, sa.Update) and not edits:
+                edits.append(victim_id)  # someone saves the record just before the write
+                connection.execute(users.update().where(users.c.id == victim_id)
+                                   .values(totp_secret=edited))
+
+        result = rotate(db.engine, app.extensions["casework.keyring"], batch_size=10)
+        event.remove(db.engine, "before_execute", _edit_first)
+        db.session.expire_all()
+        assert (result.records, result.skipped) == (3, 1)
+        assert reveal(db.session.get(User, victim_id), "totp_secret") == "EDITED"
+        db.session.rollback()
+        again = rotate(db.engine, app.extensions["casework.keyring"])
+        assert (again.records, again.skipped) == (1, 0)
+        db.session.expire_all()
+        assert reveal(db.session.get(User, victim_id), "totp_secret") == "EDITED"
+        db.session.rollback()
+        db.engine.dispose()
