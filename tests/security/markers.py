@@ -51,6 +51,21 @@ class World:
         return factories.make_user("supervisor", unit=self.unit)
 
     @cached_property
+    def worker(self):
+        return factories.make_user("social_worker", unit=self.unit)
+
+    def assigned_case(self):
+        """A new case of its own, assigned to `worker`, for one writer's workflow steps."""
+        from casework.cases.service import assign_case, open_case_from_call
+        from casework.intake.records import SurvivorDetails
+
+        call = factories.make_call(self.operator, survivor=SurvivorDetails(age=12))
+        case = open_case_from_call(call, opened_by=self.operator)
+        assign_case(case, self.worker, by=self.supervisor)
+        db.session.flush()
+        return case
+
+    @cached_property
     def unit(self):
         return factories.make_unit("LEAK", "Leak scan unit")
 
@@ -151,54 +166,68 @@ def _case_tasks(marks: Marks, world: World) -> None:
              by=world.supervisor)
 
 
-# The records below sit deep in the case workflow; they are built directly on the models,
-# which seal on assignment exactly as the services do.
+# The case workflow's records, each written through its service function on a case of its
+# own (casework.cases.lifecycle, casework.referrals.service).
 
 @writes("case_assessments")
 def _case_assessments(marks: Marks, world: World) -> None:
-    from casework.cases.models import Assessment
+    from casework.cases import lifecycle
 
-    db.session.add(Assessment(case_id=world.case.id, kind="initial", risk_level="high",
-                              assessed_by_id=world.operator.id,
-                              findings=marks.text("findings")))
+    case = world.assigned_case()
+    lifecycle.record_initial_assessment(case, risk_level="high", emergency_measures=True,
+                                        findings=marks.text("initial_findings"), by=world.worker)
+    lifecycle.record_detailed_assessment(case, risk_level="medium", needs=["safety"],
+                                         findings=marks.text("detailed_findings"),
+                                         by=world.worker)
 
 
 @writes("case_plans")
 def _case_plans(marks: Marks, world: World) -> None:
-    from casework.cases.models import Plan
+    from casework.cases import lifecycle
 
-    db.session.add(Plan(case_id=world.case.id, review_on=date.today() + timedelta(days=30),
-                        submitted_by_id=world.operator.id, status="returned",
-                        goals=marks.text("plan_goals"),
-                        decision_comment=marks.text("plan_decision_comment")))
+    case = world.assigned_case()
+    lifecycle.record_initial_assessment(case, risk_level="low", emergency_measures=False,
+                                        findings="", by=world.worker)
+    lifecycle.record_detailed_assessment(case, risk_level="low", needs=["education"],
+                                         findings="", by=world.worker)
+    lifecycle.submit_plan(case, goals=marks.text("plan_goals"),
+                          review_on=date.today() + timedelta(days=30), by=world.worker)
+    lifecycle.return_plan(case, comment=marks.text("plan_decision_comment"),
+                          by=world.supervisor)
 
 
 @writes("case_closure_requests")
 def _case_closure_requests(marks: Marks, world: World) -> None:
-    from casework.cases.models import ClosureRequest
+    from casework.cases import lifecycle
 
-    db.session.add(ClosureRequest(
-        case_id=world.case.id, reason="duplicate", submitted_by_id=world.operator.id,
-        status="returned", outcome=marks.text("closure_outcome"),
-        open_referrals_note=marks.text("open_referrals_note"),
-        decision_comment=marks.text("closure_decision_comment")))
+    case = world.assigned_case()
+    lifecycle.request_closure(case, reason="duplicate", outcome=marks.text("closure_outcome"),
+                              open_referrals_note=marks.text("open_referrals_note"),
+                              by=world.worker)
+    lifecycle.return_closure(case, comment=marks.text("closure_decision_comment"),
+                             by=world.supervisor)
 
 
 @writes("referrals")
 def _referrals(marks: Marks, world: World) -> None:
-    from casework.referrals.models import Referral
+    from casework.referrals import service
 
-    db.session.add(Referral(
-        case_id=world.case.id, provider_id=world.provider.id, service_type="health",
-        status="completed", consent_rule="adult", created_by_id=world.operator.id,
-        override_by_id=world.supervisor.id, reason=marks.text("referral_reason"),
-        override_reason=marks.text("override_reason"), outcome=marks.text("referral_outcome")))
+    case = world.assigned_case()
+    referral = service.propose_referral(case, world.provider,
+                                        reason=marks.text("referral_reason"), by=world.worker)
+    service.record_consent(case, referral, survivor_consent=False, representative_consent=True,
+                           by=world.worker)
+    service.send_with_emergency_override(case, referral, reason=marks.text("override_reason"),
+                                         by=world.supervisor)
+    service.record_response(case, referral, accepted=True, by=world.worker)
+    service.complete_referral(case, referral, outcome=marks.text("referral_outcome"),
+                              by=world.worker)
 
 
 @writes("services_delivered")
 def _services_delivered(marks: Marks, world: World) -> None:
-    from casework.referrals.models import ServiceDelivery
+    from casework.referrals.service import record_service
 
-    db.session.add(ServiceDelivery(case_id=world.case.id, service_type="health",
-                                   delivered_on=date.today(), recorded_by_id=world.operator.id,
-                                   note=marks.text("service_note")))
+    record_service(world.assigned_case(), service_type="psychosocial",
+                   delivered_on=date.today(), provider=world.provider, referral=None,
+                   note=marks.text("service_note"), by=world.worker)
