@@ -209,3 +209,31 @@ class Cube:
 
     def combo(self, keys: Sequence[str]) -> tuple[int, ...]:
         return tuple(d.index(key) for d, key in zip(self.dims, keys))
+
+
+def without_empty_leaves(cube: Cube) -> Cube:
+    """The same cube without row and column leaves that are zero everywhere.
+
+    Such a leaf adds nothing to any sum and every node made only of such leaves is a shown
+    zero, so dropping them changes nothing a reader knows; it makes suppression cheaper.
+    """
+    dims, counts = list(cube.dims), cube.counts
+    for axis in (0, 1):
+        others = tuple(a for a in range(counts.ndim) if a != axis)
+        keep = np.flatnonzero(counts.sum(axis=others))
+        if len(keep) == len(dims[axis].leaves):
+            continue
+        dims[axis] = _keep_leaves(dims[axis], keep)
+        counts = np.take(counts, keep, axis=axis)
+    return Cube(tuple(dims), counts)
+
+
+def _keep_leaves(dimension: Dimension, keep: np.ndarray) -> Dimension:
+    position = {int(old): new for new, old in enumerate(keep)}
+    nodes = []
+    for node in dimension.nodes:
+        leaves = frozenset(position[leaf] for leaf in node.leaves if leaf in position)
+        if leaves:
+            nodes.append(Node(node.key, leaves, node.published, node.label, node.kind))
+    return Dimension(dimension.name, tuple(dimension.leaves[i] for i in keep), tuple(nodes),
+                     _partitions_by_leaves(nodes))

@@ -21,7 +21,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from casework.reports.cube import Cube, Dimension
+from casework.reports.cube import Cube, Dimension, without_empty_leaves
 from casework.reports.solver import Audit
 
 log = logging.getLogger("casework.reports")
@@ -60,6 +60,7 @@ def protect(cube: Cube, releases: Sequence[Release], k: int,
     custom range); the cube's time dimension must name those periods too.
     """
     check_threshold(k)
+    cube = without_empty_leaves(cube)
     values = cube.node_values()
     marks: dict[Combo, Mark] = {}
     for keys, mark in (fixed or {}).items():

@@ -185,8 +185,8 @@ def test_every_export_is_audited(client, board, db_session):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("?kind=custom&start=2024-05-01&end=2024-04-01&line=both", "ends before it starts"),
-    ("?kind=custom&start=2024-05-01&line=both", "last day of the range"),
+    ("?kind=custom&start=2024-05-01&end=2024-04-01&line=both", "đứng trước ngày bắt đầu"),
+    ("?kind=custom&start=2024-05-01&line=both", "ngày kết thúc của khoảng"),
     ("?kind=year&year=abc&line=both", ""),
     ("?kind=year&year=2999&line=both", ""),
     ("?kind=moon&year=2024&line=both", ""),
