@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+
 import phonenumbers
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -119,6 +120,7 @@ def _keyring() -> Keyring:
 
 
 def index_bits() -> int:
+    """How many bits of the HMAC a blind index keeps (setting `blind_index_bits`)."""
     from flask import current_app
 
     settings = current_app.extensions.get("casework.settings")
@@ -143,19 +145,19 @@ def _check_source(mapper: Mapper, index_attribute: str, spec: BlindIndexSpec) ->
         )
 
 
+# (model class, encrypted attribute) -> {index attribute: kind}, built as mappers configure.
+_INDEXES_BY_SOURCE: dict[tuple[type, str], dict[str, str]] = {}
+
+
 def _fill_indexes(target, attribute: str, plaintext: str | None, keyring: Keyring | None):
     """Recompute the blind indexes of `attribute` as it is assigned, under the sealing key."""
-    targets = _INDEXES_BY_SOURCE.get((type(target), attribute))
-    if not targets:
-        return
-    bits = index_bits() if keyring else DEFAULT_BITS
-    for index_attribute, kind in targets.items():
-        value = None if keyring is None else compute_index(keyring.primary, kind, plaintext, bits)
+    for index_attribute, kind in _INDEXES_BY_SOURCE.get((type(target), attribute), {}).items():
+        value = None
+        if keyring is not None:
+            value = compute_index(keyring.primary, kind, plaintext, index_bits())
         setattr(target, index_attribute, value)
 
 
-# (model class, encrypted attribute) -> {index attribute: kind}, built as mappers configure.
-_INDEXES_BY_SOURCE: dict[tuple[type, str], dict[str, str]] = {}
 PLAINTEXT_LISTENERS.append(_fill_indexes)
 
 

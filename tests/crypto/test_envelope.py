@@ -190,7 +190,8 @@ def test_purpose_keys_differ(keyring):
 
 
 @pytest.mark.parametrize("text", [
-    "", "{}", "[]", '{"primary": "a", "keys": {}}', '{"primary": "a", "keys": {"a": {"secret": "xx"}}}',
+    "", "{}", "[]", '{"primary": "a", "keys": {}}',
+    '{"primary": "a", "keys": {"a": {"secret": "xx"}}}',
     '{"primary": "a", "keys": {"a": {"secret": "' + "A" * 40 + '"}}}',
     '{"primary": "b", "keys": {"a": {"secret": "' + "A" * 43 + '="}}}',
     '{"primary": "a b", "keys": {"a b": {"secret": "' + "A" * 43 + '="}}}',
