@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from casework import audit, taxonomy
+from casework.accounts.access import visible
 from casework.crypto import reveal
 from casework.db import utcnow
 from casework.extensions import db
@@ -91,8 +92,9 @@ def look_up_repeat_callers(draft: CallDraft, phone: str | None, user,
 
 
 def open_drafts(operator) -> list[CallDraft]:
+    """The calls an operator started and has not logged yet, newest first."""
     return list(db.session.scalars(
-        sa.select(CallDraft).where(CallDraft.operator_id == operator.id)
+        sa.select(CallDraft).where(visible(CallDraft, operator))
         .order_by(CallDraft.started_at.desc())
     ))
 

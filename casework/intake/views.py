@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from casework import taxonomy
-from casework.accounts.access import allow, get_visible_or_404
+from casework.accounts.access import allow, get_visible_or_404, visible
 from casework.accounts.roles import Role
 from casework.db import utcnow
 from casework.extensions import db
@@ -56,12 +57,14 @@ def _intake_context():
 
 def _draft_or_call(draft_id: uuid.UUID) -> CallDraft:
     """The operator's draft; if it was already logged (a repeated click), go to its call."""
-    draft = db.session.get(CallDraft, draft_id)
-    if draft is not None and draft.operator_id == current_user.id:
+    draft = db.session.scalar(sa.select(CallDraft).where(
+        CallDraft.id == draft_id, visible(CallDraft, current_user)))
+    if draft is not None:
         return draft
-    if db.session.get(Call, draft_id) is not None:
-        get_visible_or_404(Call, draft_id, current_user)
-        abort(redirect(url_for("intake.call_detail", call_id=draft_id)))
+    logged = db.session.scalar(sa.select(Call.id).where(
+        Call.id == draft_id, visible(Call, current_user)))
+    if logged is not None:
+        abort(redirect(url_for("intake.call_detail", call_id=logged)))
     abort(404)
 
 
@@ -168,10 +171,8 @@ def log_call(draft_id):
     current = _draft_or_call(draft_id)
     form = DataCallForm()
     if not form.validate_on_submit():
+        # The page says which fields to correct; what was typed is kept in the draft too.
         service.save_draft(current, _form_contents(), max(_save_seq(), current.save_seq))
-        db.session.commit()
-        flash(_("Please correct the fields marked below. Everything else you typed is kept."),
-              "error")
         return _render_draft(current, form)
     record = form.to_record()
     call = service.log_data_call(current, record, _linked_call(record.previous_call_id))
