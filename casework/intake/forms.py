@@ -260,14 +260,21 @@ class DataCallForm(FlaskForm):
         )
 
 
+def recent_day(form, field):
+    """A date the hotline could have received a call on (keeps date arithmetic in range)."""
+    day = parse_day(field.data)
+    if day and not 2000 <= day.year <= 2100:
+        raise ValidationError(_l("Enter a date between 2000 and 2100."))
+
+
 class CallFilterForm(FlaskForm):
     """Filters of the call list, read from the query string (no personal data in it)."""
 
     class Meta:
         csrf = False
 
-    date_from = text_field(_l("From"), 10, day_value)
-    date_to = text_field(_l("To"), 10, day_value)
+    date_from = text_field(_l("From"), 10, day_value, recent_day)
+    date_to = text_field(_l("To"), 10, day_value, recent_day)
     line = CodeSelectField(_l("Line"), taxonomy.LINE)
     call_type = CodeSelectField(_l("Call type"), taxonomy.CALL_TYPE)
     urgency = CodeSelectField(_l("Danger"), taxonomy.URGENCY)

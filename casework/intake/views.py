@@ -129,9 +129,12 @@ def _form_contents() -> dict[str, list[str]]:
     return {key: request.form.getlist(key) for key in request.form}
 
 
+MAX_SAVE_SEQ = 2**31 - 1  # the column is a 32-bit integer
+
+
 def _save_seq() -> int:
     try:
-        return int(request.form.get("save_seq", "0"))
+        return min(max(int(request.form.get("save_seq", "0")), 0), MAX_SAVE_SEQ)
     except ValueError:
         return 0
 

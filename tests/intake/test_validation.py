@@ -113,3 +113,37 @@ def test_a_tampered_link_to_an_invisible_call_answers_404(client, operator, star
     other = make_call(make_user("operator"), "about_other")
     response = client.post(f"{start_call()}/log", data=valid_form(previous_call_id=str(other.id)))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("seq", ["9" * 40, "-5", "x", ""])
+def test_an_absurd_save_number_is_no_server_error(client, operator, start_call, seq):
+    url = start_call()
+    response = client.post(f"{url}/autosave", data={"save_seq": seq, "narrative": "ok"},
+                           headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("filters", [
+    {"date_from": "01/01/0001"}, {"date_to": "31/12/9999"}, {"date_from": "tomorrow"},
+    {"page": "99999999999999999999"}, {"page": "-3"}, {"line": "x" * 500},
+])
+def test_bad_list_filters_are_no_server_error(client, operator, filters):
+    response = client.get("/calls/", query_string=filters)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("data", [
+    {}, {"phone": "x" * 5000}, {"phone": "\x01\x02"}, {"name": "ñ" * 300},
+    {"phone": "0912345678", "previous_call_id": "not-a-uuid"},
+])
+def test_bad_repeat_caller_lookups_are_no_server_error(client, operator, start_call, data):
+    response = client.post(f"{start_call()}/repeat-callers", data=data,
+                           headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("data", [{}, {"line": "111", "channel": "carrier pigeon"},
+                                  {"line": ["111", "1800"]}])
+def test_bad_starts_and_closes_are_no_server_error(client, operator, start_call, data):
+    assert client.post("/calls/start", data=data).status_code == 302
+    assert client.post(f"{start_call()}/close", data=data).status_code == 400
