@@ -118,6 +118,14 @@ def linkable_cases(user: User):
     return visible(Case, user)
 
 
+def find_linkable_case(case_id: uuid.UUID | None, user: User) -> Case | None:
+    """The open case with this id that the user may attach a call to, or None."""
+    if case_id is None:
+        return None
+    return db.session.scalar(sa.select(Case).where(
+        Case.id == case_id, Case.status.in_(OPEN_STATUSES), linkable_cases(user)))
+
+
 def open_cases_for_survivors(survivor_ids: Iterable[uuid.UUID], user: User) -> list[Case]:
     """The open cases of these survivors that the user may link a call to, newest first."""
     ids = list(survivor_ids)
@@ -205,6 +213,6 @@ def record_view(case: Case, user: User) -> None:
 
 __all__ = [
     "CaseError", "add_note", "add_task", "assign_case", "attach_call_to_case", "case_of_call",
-    "check_version", "complete_task", "edit_case", "linkable_cases", "open_case_from_call",
-    "open_cases_for_survivors", "record_view",
+    "check_version", "complete_task", "edit_case", "find_linkable_case", "linkable_cases",
+    "open_case_from_call", "open_cases_for_survivors", "record_view",
 ]

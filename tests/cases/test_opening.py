@@ -12,6 +12,7 @@ from casework.cases import service
 from casework.cases.changes import CaseError
 from casework.cases.models import CaseCall, CaseEvent
 from tests.cases.builders import make_call, make_case, make_survivor
+from tests.factories import make_unit
 
 CODE = re.compile(r"^AG-\d{4}-\d{6}$")
 
@@ -116,3 +117,15 @@ def test_open_cases_of_a_survivor_are_listed_for_those_who_may_link_them(
     assert service.open_cases_for_survivors(ids, board) == []
     case.status = "closed"
     assert service.open_cases_for_survivors(ids, worker) == []
+
+
+def test_an_operator_may_link_a_follow_up_to_an_open_case_of_the_unit_after_handover(
+        operator, make_user, db_session):
+    case = make_case(operator)
+    case.assigned_to_id = make_user("social_worker").id
+    colleague = make_user("operator")
+    assert service.find_linkable_case(case.id, colleague) == case
+    assert service.find_linkable_case(case.id, make_user("operator", unit=make_unit("B", "B"))) \
+        is None
+    case.status = "closed"
+    assert service.find_linkable_case(case.id, colleague) is None
