@@ -170,8 +170,8 @@ def validate(settings: Settings) -> None:
         problems.append(f"{ENV_PREFIX}DATABASE_URL must be a sqlite:// or postgresql:// URL")
     if settings.session_idle_minutes < 1 or settings.session_absolute_hours < 1:
         problems.append("session timeouts must be positive")
-    if settings.suppression_k < 2:
-        problems.append(f"{ENV_PREFIX}SUPPRESSION_K must be at least 2")
+    if settings.suppression_k < 3:  # "<2" would name the count: 1
+        problems.append(f"{ENV_PREFIX}SUPPRESSION_K must be at least 3")
     if not 8 <= settings.blind_index_bits <= 32:
         problems.append(f"{ENV_PREFIX}BLIND_INDEX_BITS must be between 8 and 32")
     problems.extend(_age_band_problems(settings.age_bands))

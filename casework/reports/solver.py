@@ -106,15 +106,23 @@ class Audit:
             return np.rint(relaxed)
         return self._run(objective, integral=True)
 
+    def _problem(self) -> tuple[Bounds, LinearConstraint | tuple]:
+        """Bounds and constraints, built once: every solve of an audit shares them."""
+        if not hasattr(self, "_built"):
+            upper = np.where(self.zero_leaves, 0.0, self.bound)
+            constraints = ()
+            if self.rows:
+                constraints = LinearConstraint(self.matrix[self.rows, :].tocsc(), self.lower,
+                                               self.upper)
+            self._built = (Bounds(np.zeros(self.truth.size), upper), constraints)
+        return self._built
+
     def _run(self, objective: np.ndarray, *, integral: bool) -> np.ndarray | None:
-        upper = np.where(self.zero_leaves, 0.0, self.bound)
-        constraints = ()
-        if self.rows:
-            constraints = LinearConstraint(self.matrix[self.rows, :], self.lower, self.upper)
+        bounds, constraints = self._problem()
         result = milp(
             objective,
             integrality=np.full(self.truth.size, 1 if integral else 0),
-            bounds=Bounds(np.zeros(self.truth.size), upper),
+            bounds=bounds,
             constraints=constraints,
             options={"time_limit": TIME_LIMIT_SECONDS, "presolve": True},
         )
