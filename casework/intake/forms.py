@@ -35,12 +35,15 @@ from casework.taxonomy.fields import CodeCheckboxField, CodeRadioField, CodeSele
 REQUIRED = _l("This field is required.")
 _PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def phone_number(form, field):
     """Digits with the usual separators; 3 to 15 digits."""
     text = field.data or ""
     digits = sum(char.isdigit() for char in text)
     if text and (not _PHONE_CHARACTERS.match(text) or not 3 <= digits <= 15):
-        raise ValidationError(_l("Enter a phone number: 3 to 15 digits, spaces, + - . ( ) allowed."))
+        raise ValidationError(
+            _l("Enter a phone number: 3 to 15 digits, spaces, + - . ( ) allowed."))
 
 
 def plain_text(form, field):
@@ -221,9 +224,9 @@ class DataCallForm(FlaskForm):
             age, born = parse_age(self.survivor_age.data), parse_day(field.data)
         except ValueError:
             return  # the age's own error is shown beside the age
-        if age is not None and born is not None:
-            if abs(taxonomy.age_on(born, local_today()) - age) > 1:
-                raise ValidationError(_l("The age and the date of birth do not agree."))
+        if age is not None and born is not None and \
+                abs(taxonomy.age_on(born, local_today()) - age) > 1:
+            raise ValidationError(_l("The age and the date of birth do not agree."))
 
 
     def survivor_details(self) -> SurvivorDetails:

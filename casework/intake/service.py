@@ -7,7 +7,6 @@ server sets the start time when the call starts and the end time when it is logg
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""Ages: report bands (configurable), the child (<16) and minor (<18) thresholds, age from birth date.
+"""Ages: report bands (configurable), child (<16) and minor (<18) thresholds, age from birth.
 
 Bands are written "0-5" or "60+"; the configured list must start at 0, leave no gap and end
 with an open band. The stored band code is derived once, at recording, from the stored age.

@@ -81,7 +81,8 @@ def gbvims_type_for(classifications: Iterable[tuple[str, str]]) -> str | None:
 
 CHI_CATEGORY = code_list("chi_category", [
     ("violence", "Bạo lực", "Violence"),
-    ("relationships", "Quan hệ gia đình, bạn bè, trường học", "Family, peer and school relationships"),
+    ("relationships", "Quan hệ gia đình, bạn bè, trường học",
+     "Family, peer and school relationships"),
     ("health", "Sức khỏe tâm thần và thể chất", "Mental and physical health"),
     ("sexuality", "Giới tính, tình dục", "Sexuality"),
     ("access_to_services", "Tiếp cận dịch vụ", "Access to services"),

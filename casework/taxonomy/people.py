@@ -1,4 +1,4 @@
-"""Who it happened to, who called, who did it: sex, age groups, ethnicity, disability, vulnerability."""
+"""People: sex, age groups of callers and perpetrators, ethnicity, disability, vulnerability."""
 
 from casework.taxonomy.codes import code_list
 
@@ -32,10 +32,12 @@ _GROUPS = [
     ("san_diu", "Sán Dìu", "San Diu"), ("hre", "Hrê", "Hre"), ("mnong", "Mnông", "Mnong"),
     ("ra_glai", "Ra Glai", "Ra Glai"), ("xtieng", "Xtiêng", "Xtieng"),
     ("bru_van_kieu", "Bru - Vân Kiều", "Bru - Van Kieu"), ("tho", "Thổ", "Tho"),
-    ("giay", "Giáy", "Giay"), ("co_tu", "Cơ Tu", "Co Tu"), ("gie_trieng", "Giẻ Triêng", "Gie Trieng"),
+    ("giay", "Giáy",
+     "Giay", "co_tu", "Cơ Tu", "Co Tu", "gie_trieng", "Giẻ Triêng", "Gie Trieng"),
     ("ma", "Mạ", "Ma"), ("kho_mu", "Khơ Mú", "Kho Mu"), ("co", "Co", "Co"),
     ("ta_oi", "Tà Ôi", "Ta Oi"), ("cho_ro", "Chơ Ro", "Cho Ro"), ("khang", "Kháng", "Khang"),
-    ("xinh_mun", "Xinh Mun", "Xinh Mun"), ("ha_nhi", "Hà Nhì", "Ha Nhi"), ("chu_ru", "Chu Ru", "Chu Ru"),
+    ("xinh_mun", "Xinh Mun",
+     "Xinh Mun", "ha_nhi", "Hà Nhì", "Ha Nhi", "chu_ru", "Chu Ru", "Chu Ru"),
     ("lao", "Lào", "Lao"), ("la_chi", "La Chí", "La Chi"), ("la_ha", "La Ha", "La Ha"),
     ("phu_la", "Phù Lá", "Phu La"), ("la_hu", "La Hủ", "La Hu"), ("lu", "Lự", "Lu"),
     ("lo_lo", "Lô Lô", "Lo Lo"), ("chut", "Chứt", "Chut"), ("mang", "Mảng", "Mang"),
@@ -86,6 +88,8 @@ VULNERABILITY = code_list("vulnerability", [
     ("exploited", "Bị bóc lột", "Exploited"),
     ("sexually_abused", "Bị xâm hại tình dục", "Sexually abused"),
     ("trafficked", "Bị mua bán", "Trafficked"),
-    ("serious_illness_poor", "Bệnh hiểm nghèo, thuộc hộ nghèo, cận nghèo", "Serious illness in a poor household"),
-    ("migrant_without_carer", "Di cư, lánh nạn không có người chăm sóc", "Migrant or refugee without a carer"),
+    ("serious_illness_poor", "Bệnh hiểm nghèo, thuộc hộ nghèo, cận nghèo",
+     "Serious illness in a poor household"),
+    ("migrant_without_carer", "Di cư, lánh nạn không có người chăm sóc",
+     "Migrant or refugee without a carer"),
 ])

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from casework.intake.models import CallDraft
 from casework.extensions import db
+from casework.intake.models import CallDraft
 
 
 def valid_form(**changes) -> dict:
