@@ -35,6 +35,7 @@ CASE_ACTIONS = {
     "note_add": _l("Note added"),
     "task_add": _l("Task added"),
     "task_done": _l("Task done"),
+    "referral_view": _l("Referral opened"),
     "referral_propose": _l("Referral proposed"),
     "referral_consent_given": _l("Consent to the referral given"),
     "referral_consent_refused": _l("Consent to the referral refused"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import secrets
-import uuid
 from collections import defaultdict
 
 import sqlalchemy as sa
