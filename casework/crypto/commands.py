@@ -37,10 +37,26 @@ def _settings() -> Settings:
         raise click.ClickException(f"Cannot start: {error}") from None
 
 
-def _app():
+def _app(*, require_database: bool = True):
+    """The application, refusing with a clear message when the database is not set up."""
     from casework.cli import build_app
 
-    return build_app()
+    app = build_app()
+    if require_database and not _database_ready(app):
+        raise click.ClickException("The database is not set up: run `casework init-db`.")
+    return app
+
+
+def _database_ready(app) -> bool:
+    from casework.extensions import db
+
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                return sa.inspect(connection).has_table("key_checks")
+        except sa.exc.OperationalError as error:
+            raise click.ClickException(
+                f"Database unreachable: {type(error).__name__}") from None
 
 
 def _record(action: str) -> None:
@@ -82,9 +98,12 @@ def generate() -> None:
     if problems:
         raise click.ClickException("Key file left unchanged: " + "; ".join(problems))
     save_keyring_file(path, keyring)
-    app = _app()  # checks the new keyring and records the new primary's check value
-    with app.app_context():
-        _record("keys_generate")
+    app = _app(require_database=False)  # checks the keyring, records the primary's check value
+    if _database_ready(app):
+        with app.app_context():
+            _record("keys_generate")
+    else:
+        click.echo("The database is not set up yet: run `casework init-db`.")
     click.echo(f"New primary key {keyring.primary_id} written to {path}.")
     if current:
         click.echo("Restart every application process, then run `casework keys rotate`, "

@@ -201,3 +201,13 @@ def test_a_record_edited_during_its_batch_is_left_for_the_next_run(instance, key
         assert reveal(db.session.get(User, victim_id), "totp_secret") == "EDITED"
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_key_commands_on_a_database_not_set_up_say_to_run_init_db(fresh_instance, tmp_path):
+    for command in (["keys", "status"], ["keys", "rotate"], ["keys", "check"],
+                    ["keys", "retire", "kold"], ["backup", str(tmp_path / "b.backup")]):
+        result = run(fresh_instance, *command)
+        assert result.exit_code != 0 and "run `casework init-db`" in result.output, command
+    generated = run(fresh_instance, "keys", "generate")
+    assert generated.exit_code == 0 and "run `casework init-db`" in generated.output
+    assert len(keyring_of(fresh_instance).keys) == 2
