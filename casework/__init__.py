@@ -106,6 +106,7 @@ def import_models() -> None:
 
 
 def configure_crypto(app: Flask, settings: Settings) -> None:
+    import casework.crypto.labels  # noqa: F401  (names the key events in audit trails)
     from casework.crypto.keycheck import configure_key_check
     from casework.crypto.keyring import load_keyring
 
