@@ -10,7 +10,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from casework.reports.periods import (
-    LINE_LABELS, PERIOD_KIND_LABELS, Line, Period, PeriodError, PeriodKind, standard_period,
+    LINE_LABELS, PERIOD_KIND_LABELS, Line, Period, PeriodKind, standard_period,
 )
 from casework.web.forms import choices
 
@@ -64,5 +64,3 @@ def default_year(today: date) -> int:
     """The last whole year: the first report a board usually wants."""
     return today.year - 1
 
-
-__all__ = ["ReportForm", "PeriodError", "default_year"]

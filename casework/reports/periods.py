@@ -87,7 +87,8 @@ class Period:
     def title(self) -> str:
         """A heading such as 'Action Month (15/11–15/12) 2025' or '01/03/2025 – 31/05/2025'."""
         if self.kind == PeriodKind.CUSTOM:
-            return f"{format_date(self.start, 'dd/MM/yyyy')} – {format_date(self.end, 'dd/MM/yyyy')}"
+            first, last = (format_date(day, "dd/MM/yyyy") for day in (self.start, self.end))
+            return f"{first} – {last}"
         return f"{PERIOD_KIND_LABELS[self.kind]} {self.start.year}"
 
 

@@ -44,7 +44,8 @@ class Window:
         return sa.case(*whens, else_=-1).label("atom")
 
     def within(self, column) -> sa.ColumnElement:
-        return (column >= min(r[1] for r in self.ranges)) & (column < max(r[2] for r in self.ranges))
+        first, end = min(r[1] for r in self.ranges), max(r[2] for r in self.ranges)
+        return (column >= first) & (column < end)
 
 
 def coded(column) -> sa.ColumnElement:
@@ -136,8 +137,8 @@ def cases(window: Window, when, row, col=None, *, where=None) -> sa.Select:
     """Cases whose `when` timestamp falls in the window, on their first call's line."""
     line = case_lines()
     source = sa.join(Case, line, (line.c.case_id == Case.id) & (line.c.rank == 1))
-    query = _grouped(window, when, line.c.line, row, col if col is not None else sa.literal("count"),
-                     source)
+    column = col if col is not None else sa.literal("count")
+    query = _grouped(window, when, line.c.line, row, column, source)
     return query if where is None else query.where(where)
 
 

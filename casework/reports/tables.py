@@ -219,7 +219,8 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "plan_timeliness", _l("Support plans within the deadline (5 working days)"),
         queries.plan_timeliness,
-        fixed_rows(("in_time", _l("Plan within the deadline")), ("late", _l("Plan after the deadline")),
+        fixed_rows(("in_time", _l("Plan within the deadline")),
+                   ("late", _l("Plan after the deadline")),
                    ("no_plan", _l("No plan yet")), total=_l("Cases needing a plan")),
         counts(_l("Cases")), unit=_l("Cases"),
         rates=(Rate("in_time", "total", _l("Share of plans within the deadline")),),

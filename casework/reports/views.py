@@ -62,7 +62,7 @@ def board():
     form = _chosen_form()
     report = _report_for(form)
     return render_template("reports/board.html", form=form, report=report, chart=bar_chart,
-                           query=request.args.to_dict() or _form_query(form))
+                           query=request.args.to_dict())
 
 
 @bp.get("/export.<fmt>")
@@ -82,6 +82,3 @@ def export(fmt: str):
     return Response(render(report), mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
-
-def _form_query(form: ReportForm) -> dict:
-    return {"kind": form.kind.data, "year": form.year.data, "line": form.line.data}

@@ -54,7 +54,8 @@ def inside(moment, window) -> bool:
 
 
 def calls(data: Data, window) -> Counter:
-    return Counter((c.call_type, "count", c.line) for c in data.calls if inside(c.started_at, window))
+    return Counter((c.call_type, "count", c.line) for c in data.calls
+                   if inside(c.started_at, window))
 
 
 def cases(data: Data, window) -> Counter:
