@@ -12,6 +12,7 @@ from collections.abc import Callable
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
 from casework.accounts.access import get_visible_or_404
@@ -39,14 +40,16 @@ def save(form, case: Case, action: Callable[[], object], *, template: str, done:
     if form.validate_on_submit():
         try:
             action()
-        except EditConflictError:
+            db.session.commit()
+        except (EditConflictError, StaleDataError):
+            # StaleDataError: a save from the same version committed between this one's
+            # version check and its UPDATE, which the version column then refused.
             db.session.rollback()
             conflict = _conflict(form, case)
         except CaseError as error:
             db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             flash(done, "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template(template, form=form, case=case, conflict=conflict, **context)
