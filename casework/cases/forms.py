@@ -20,6 +20,9 @@ from casework.taxonomy.fields import CodeCheckboxField, CodeRadioField, CodeSele
 from casework.web.forms import choices
 
 REQUIRED = _l("This field is required.")
+# Dates a case can sensibly hold; the bounds also keep date arithmetic from overflowing.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+VERSION_DIGITS = 9
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -54,9 +57,13 @@ class DayField(StringField):
 
     def pre_validate(self, form):
         try:
-            parse_day(self.data)
+            day = parse_day(self.data)
         except ValueError:
             raise ValidationError(_l("Enter a date like 31/12/2026.")) from None
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationError(_l("Enter a date between %(first)s and %(last)s.",
+                                     first=FIRST_DAY.strftime("%d/%m/%Y"),
+                                     last=LAST_DAY.strftime("%d/%m/%Y")))
 
 
 def text_field(label, limit: int, *, required: bool = False, area: bool = True):
@@ -75,7 +82,7 @@ class VersionedForm(FlaskForm):
     def seen_version(self) -> int:
         """The version the form was made from; anything malformed counts as stale."""
         text = self.version.data or ""
-        return int(text) if text.isdigit() else -1
+        return int(text) if text.isdigit() and len(text) <= VERSION_DIGITS else -1
 
 
 class CaseEditForm(VersionedForm):

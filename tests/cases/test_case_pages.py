@@ -162,3 +162,17 @@ def test_a_malformed_version_counts_as_stale(team, db_session):
         "version": "x1", "worker": str(users["worker"].id)})
     assert response.status_code == 200 and 'id="conflict"' in response.text
     assert case.assigned_to_id is None
+
+
+def test_absurd_dates_and_versions_are_refused_without_an_error_page(team, db_session):
+    users, browsers = team
+    case = make_case(users["operator"])
+    db_session.commit()
+    worker, supervisor = browsers["worker"], browsers["supervisor"]
+    _post(supervisor, f"/cases/{case.id}/assign", {"worker": str(users["worker"].id)}, case)
+    far = worker.post(f"/cases/{case.id}/tasks", data={"description": "Gọi lại",
+                                                       "due_on": "9999-12-31"})
+    assert far.status_code == 200 and 'id="due_on-error"' in far.text
+    huge = worker.post(f"/cases/{case.id}/assessment/initial",
+                       data={"version": "9" * 40, "risk_level": "low"})
+    assert huge.status_code == 200 and 'id="conflict"' in huge.text

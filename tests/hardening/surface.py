@@ -43,6 +43,38 @@ def _a_draft(viewer: User):
     return draft.id
 
 
+_CASE_RECORDS: dict = {}
+
+
+def _case_records(viewer: User) -> dict:
+    """A case the viewer may open (assigned to a social worker viewer, unassigned for an
+    operator who opened it), with a referral and a task, plus a directory entry: made once
+    per viewer, so that a page's case and referral ids belong together."""
+    if viewer.id in _CASE_RECORDS:
+        return _CASE_RECORDS[viewer.id]
+    from datetime import date, timedelta
+
+    from casework.cases.service import add_task, assign_case, open_case_from_call
+    from casework.intake.records import SurvivorDetails
+    from casework.referrals.service import create_provider, propose_referral
+
+    operator = viewer if viewer.role == "operator" else factories.make_user("operator")
+    supervisor = viewer if viewer.role == "supervisor" else factories.make_user("supervisor")
+    case = open_case_from_call(factories.make_call(operator, survivor=SurvivorDetails(age=12)),
+                               opened_by=operator)
+    if viewer.role != "operator":
+        worker = viewer if viewer.role == "social_worker" else factories.make_user("social_worker")
+        assign_case(case, worker, by=supervisor)
+    provider = create_provider(name="Trạm y tế xã", service_type="health", commune_code=None,
+                               contact="", by=supervisor)
+    referral = propose_referral(case, provider, reason="", by=supervisor)
+    task = add_task(case, "Gọi lại", date.today() + timedelta(days=2), by=supervisor)
+    db.session.flush()
+    _CASE_RECORDS[viewer.id] = {"case_id": case.id, "referral_id": referral.id,
+                                "task_id": task.id, "provider_id": provider.id}
+    return _CASE_RECORDS[viewer.id]
+
+
 # URL argument name -> a value the viewing user may open: a record created for the test,
 # or a fixed value such as an export format.
 RECORD_PROVIDERS: dict[str, Callable[[User], object]] = {
@@ -50,6 +82,10 @@ RECORD_PROVIDERS: dict[str, Callable[[User], object]] = {
     "call_id": _a_call,
     "draft_id": _a_draft,
     "fmt": lambda viewer: "csv",
+    "case_id": lambda viewer: _case_records(viewer)["case_id"],
+    "referral_id": lambda viewer: _case_records(viewer)["referral_id"],
+    "task_id": lambda viewer: _case_records(viewer)["task_id"],
+    "provider_id": lambda viewer: _case_records(viewer)["provider_id"],
 }
 
 
