@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from casework import audit
 from casework.accounts.models import User
@@ -148,8 +149,10 @@ def _name(people: dict, user_id) -> str:
 
 def _subject_details(casefile: CaseFile, people: dict) -> dict:
     """A short description of each thing an event may concern, by its id."""
-    providers = {p.id: p.name for p in db.session.scalars(sa.select(ServiceProvider))} \
-        if casefile.referrals or casefile.services else {}
+    used = {s.item.provider_id for s in casefile.referrals + casefile.services}
+    providers = dict(db.session.execute(
+        sa.select(ServiceProvider.id, ServiceProvider.name).where(ServiceProvider.id.in_(used))
+    ).all()) if used else {}
     details = {user_id: user.display_name for user_id, user in people.items()}
     for shown in casefile.calls:
         details[shown.item.id] = shown.item.started_at
@@ -171,9 +174,7 @@ def _event_detail(event: CaseEvent, details: dict) -> str:
         parts.append(f"{CASE_STATUS.label(event.from_status)} → "
                      f"{CASE_STATUS.label(event.to_status)}")
     subject = details.get(event.subject_id)
-    if isinstance(subject, datetime):
-        from flask import current_app
-
+    if isinstance(subject, datetime):  # a call: shown by its time, as every page shows times
         subject = current_app.jinja_env.filters["datetime"](subject)
     if subject:
         parts.append(str(subject))
