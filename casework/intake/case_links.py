@@ -10,7 +10,6 @@ import uuid
 
 import sqlalchemy as sa
 
-from casework.accounts.access import visible
 from casework.extensions import db
 from casework.intake.models import Call
 
@@ -53,13 +52,11 @@ def open_cases_for(survivor_ids, user) -> list:
     return open_cases_for_survivors(ids, user) if ids else []
 
 
-def visible_case(case_id: uuid.UUID | None, user):
-    """A case the user may see, or None."""
-    from casework.cases.models import Case
+def linkable_case(case_id: uuid.UUID | None, user):
+    """An open case the user may attach a call to (an operator: any of their unit's), or None."""
+    from casework.cases.service import find_linkable_case
 
-    if case_id is None:
-        return None
-    return db.session.scalar(sa.select(Case).where(Case.id == case_id, visible(Case, user)))
+    return find_linkable_case(case_id, user)
 
 
 def cases_of_call(call: Call) -> list:

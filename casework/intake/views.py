@@ -187,7 +187,7 @@ def log_call(draft_id):
 
 def _attach_chosen_case(call: Call, case_id: uuid.UUID | None) -> None:
     """Attach a just-logged call to the case chosen in the panel; the call stays logged."""
-    case = case_links.visible_case(case_id, current_user)
+    case = case_links.linkable_case(case_id, current_user)
     if case is None:
         return
     try:
@@ -292,11 +292,11 @@ def open_case(call_id):
 @bp.post("/<uuid:call_id>/attach-case")
 @allow(Role.OPERATOR, Role.SUPERVISOR)
 def attach_case(call_id):
-    """Attach a data call to an open case the user may see."""
+    """Attach a data call to an open case the user may link calls to."""
     call = get_visible_or_404(Call, call_id, current_user)
     form = CaseChoiceForm()
     case_id = _uuid(form.case_id.data) if form.validate_on_submit() else None
-    case = case_links.visible_case(case_id, current_user)
+    case = case_links.linkable_case(case_id, current_user)
     if case is None or not call.is_data_call:
         abort(404)
     try:

@@ -82,3 +82,27 @@ def test_a_refused_link_is_explained_not_a_server_error(client, login_as, db_ses
                          follow_redirects=True)
     assert attach.status_code == 200 and "flash-error" in attach.get_data(as_text=True)
     assert cases_of(db_session, call) == [case]
+
+
+def test_a_follow_up_reaches_a_case_already_handed_to_a_social_worker(
+        client, login_as, start_call, make_user, db_session):
+    from casework.cases.service import assign_case
+
+    operator = login_as("operator")
+    first = make_call(operator, "about_other", caller_phone="0912345678",
+                      survivor=SurvivorDetails(name="Lý Thị Sen", age=11))
+    db_session.commit()
+    client.post(f"/calls/{first.id}/open-case")
+    [case] = cases_of(db_session, first)
+    assign_case(case, make_user("social_worker", unit=operator.unit),
+                by=make_user("supervisor", unit=operator.unit))
+    db_session.commit()
+    assert client.get(f"/calls/{first.id}").status_code == 200  # the call stays the operator's
+    url = start_call()
+    panel = client.post(f"{url}/repeat-callers", data={"phone": "0912345678"},
+                        headers={"X-Requested-With": "fetch"}).get_data(as_text=True)
+    assert f'value="{case.id}"' in panel
+    client.post(f"{url}/log", data=valid_form(call_type="follow_up", link_case_id=str(case.id)))
+    from tests.intake.test_call_types import call_at
+
+    assert cases_of(db_session, call_at(url)) == [case]
