@@ -47,7 +47,10 @@ def _current_actor_id() -> uuid.UUID | None:
 def _chain_head(session) -> tuple[int, str]:
     """Lock the chain for this transaction and return its last sequence number and MAC."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(POSTGRES_CHAIN_LOCK)))
+        # Before flushing pending changes: the chain lock comes ahead of the row locks a
+        # flush takes, so two transactions never wait for each other in opposite order.
+        with session.no_autoflush:
+            session.execute(sa.select(sa.func.pg_advisory_xact_lock(POSTGRES_CHAIN_LOCK)))
     last = session.execute(
         sa.select(AuditEntry.seq, AuditEntry.mac).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 
 from bench.live import Browser
 from casework.cases.models import Case
@@ -24,7 +26,7 @@ from tests.cases.builders import make_case
 from tests.hardening.conftest import loop_count
 from tests.hardening.live import start_server
 from tests.hardening.test_crash_safety import missing_or_wrong
-from tests.hardening.writers import run_writers
+from tests.hardening.writers import call_form, run_writers
 
 pytestmark = pytest.mark.slow
 
@@ -80,9 +82,14 @@ def editors(servers, live_app):
                  for server, account in zip(servers, accounts))
 
 
-def _new_case(live_app):
+def _new_case(live_app, operator_id=None):
+    """A case opened from a call; by the given operator, or by a new one."""
+    from casework.accounts.models import User
+
     with live_app.app_context():
-        case_id = make_case(factories.make_user("operator")).id
+        operator = (db.session.get(User, operator_id) if operator_id
+                    else factories.make_user("operator"))
+        case_id = make_case(operator).id
         db.session.commit()
         return case_id
 
@@ -127,3 +134,59 @@ def _save_together(editors, path: str, version: str, typed: list[str]):
 
     with ThreadPoolExecutor(max_workers=len(editors)) as pool:
         return list(pool.map(save, range(len(editors))))
+
+
+@pytest.fixture(scope="module")
+def desk(servers, live_app):
+    """An operator of the supervisors' unit, signed in on the first server process."""
+    with live_app.app_context():
+        operator = factories.make_user("operator")
+        username, operator_id = operator.username, operator.id
+        db.session.commit()
+    return sign_in(servers[0].base_url, username, None), operator_id
+
+
+def test_a_call_attached_while_its_case_is_saved_is_always_logged(desk, editors, live_app):
+    desk, operator_id = desk
+    supervisor = editors[1]
+    for round_number in range(CONFLICT_ROUNDS):
+        case_id = _new_case(live_app, operator_id)
+        desk.get("/calls/desk")
+        draft = urlsplit(desk.post("/calls/start", {"line": "111", "channel": "phone"}).location)
+        desk.get(draft.path)
+        edit_path = f"/cases/{case_id}/edit"
+        version = VERSION.search(supervisor.get(edit_path).body.decode()).group(1)
+        call_fields = {**call_form(f"R{round_number}"), "urgency": "urgent",
+                       "link_case_id": str(case_id), "csrf_token": desk.csrf_token}
+        edit_fields = {"csrf_token": supervisor.csrf_token, "version": version,
+                       "urgency": "routine", "summary": f"Vòng {round_number}"}
+        logged, edited = _at_once([(desk, draft.path + "/log", call_fields),
+                                   (supervisor, edit_path, edit_fields)])
+        assert logged.status == 302 and "/drafts/" not in logged.location, (
+            f"round {round_number}: the call was not logged ({logged.status})")
+        assert edited.status in (200, 302), f"round {round_number}: the edit answered " \
+                                            f"{edited.status}"
+        assert _calls_of(live_app, case_id) == 2, "the new call joined the case"
+
+
+def _calls_of(live_app, case_id) -> int:
+    from casework.cases.models import CaseCall
+
+    with live_app.app_context():
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(CaseCall).where(
+            CaseCall.case_id == case_id))
+        db.session.rollback()
+        return count
+
+
+def _at_once(requests):
+    """Send (browser, path, fields) requests at the same instant; their answers."""
+    barrier = threading.Barrier(len(requests))
+
+    def send(request):
+        browser, path, fields = request
+        barrier.wait()
+        return browser.request("POST", path, fields)
+
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        return list(pool.map(send, requests))
