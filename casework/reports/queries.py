@@ -13,13 +13,14 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 
 from casework.cases.models import Case, CaseCall
 from casework.intake.models import Call, CallClassification, Survivor
 from casework.referrals.models import Referral, ServiceDelivery
 from casework.referrals.codes import REFERRAL_SERVICE_TYPES
 from casework.reports.cube import TimeAtom
-from casework.taxonomy import URGENT_LEVELS
+from casework.taxonomy import URGENT_LEVELS, VIOLENCE_FORM
 from casework.reports.periods import day_start_utc
 
 NOT_RECORDED = "not_recorded"
@@ -53,11 +54,19 @@ def coded(column) -> sa.ColumnElement:
     return sa.func.coalesce(column, NOT_RECORDED)
 
 
-def _grouped(window: Window, when, line, row, col, source) -> sa.Select:
-    atom = window.atom(when)
-    query = sa.select(atom, line.label("line"), row.label("row"), col.label("col"),
-                      sa.func.count().label("n")).select_from(source).where(window.within(when))
-    return query.group_by(atom, line, row, col)
+def _grouped(window: Window, when, line, row, col, source, where=None) -> sa.Select:
+    """Count the records of `source` in the window by (atom, line, row, column).
+
+    The codes are worked out per record in an inner query and counted in the outer one,
+    so that a code may come from a correlated subquery (a survivor's first call).
+    """
+    records = sa.select(window.atom(when), line.label("line"), row.label("row"),
+                        col.label("col")).select_from(source).where(window.within(when))
+    if where is not None:
+        records = records.where(where)
+    inner = records.subquery("records")
+    columns = [inner.c.atom, inner.c.line, inner.c.row, inner.c.col]
+    return sa.select(*columns, sa.func.count().label("n")).group_by(*columns)
 
 
 def calls_by_type(window: Window) -> sa.Select:
@@ -65,33 +74,31 @@ def calls_by_type(window: Window) -> sa.Select:
     return _grouped(window, Call.started_at, Call.line, Call.call_type, sa.literal("count"), Call)
 
 
-def first_calls():
-    """Each survivor's first call: its line, setting and perpetrator describe the report."""
-    rank = sa.func.row_number().over(partition_by=Call.survivor_id,
-                                     order_by=(Call.started_at, Call.id))
-    return (
-        sa.select(Call.survivor_id, Call.line, Call.setting, Call.perpetrator_relationship,
-                  Call.perpetrator_sex, rank.label("rank"))
-        .where(Call.survivor_id.is_not(None))
-        .subquery("first_call")
-    )
+def first_call():
+    """Each survivor's first call, joined through an indexed lookup of its id.
+
+    Its line, setting and perpetrator describe the report. A correlated lookup (index on
+    survivor_id, started_at) keeps the plan linear whatever the planner's estimates.
+    """
+    first = aliased(Call, name="first_call")
+    first_id = (sa.select(Call.id).where(Call.survivor_id == Survivor.id)
+                .order_by(Call.started_at, Call.id).limit(1)
+                .correlate(Survivor).scalar_subquery())
+    return first, sa.join(Survivor, first, first.id == first_id)
 
 
 def survivors(window: Window, row, col, *, where=None) -> sa.Select:
-    """Survivors first reported in the window (each counted once, on their first call's line).
+    """Survivors first recorded in the window, each once, on their first call's line.
 
-    `row` and `col` are functions of (survivor table, first-call subquery).
+    `row` and `col` are functions of the first call (an alias of Call).
     """
-    first = first_calls()
-    source = sa.join(Survivor, first, (first.c.survivor_id == Survivor.id) & (first.c.rank == 1))
-    query = _grouped(window, Survivor.created_at, first.c.line, row(first), col(first), source)
-    return query if where is None else query.where(where)
+    first, source = first_call()
+    return _grouped(window, Survivor.created_at, first.line, row(first), col(first), source,
+                    where)
 
 
 def violence_form_flags():
     """Per survivor, one 0/1 column per form of violence reported in any of their calls."""
-    from casework.taxonomy import VIOLENCE_FORM
-
     flags = [
         sa.func.max(sa.case((CallClassification.code == form.code, 1), else_=0)).label(form.code)
         for form in VIOLENCE_FORM
@@ -107,39 +114,27 @@ def violence_form_flags():
 
 def survivors_by_violence_form(window: Window) -> sa.Select:
     """Survivors by the combination of forms of violence reported, and by sex."""
-    from casework.taxonomy import VIOLENCE_FORM
-
     forms = violence_form_flags()
-    first = first_calls()
+    first, source = first_call()
     combination = sa.literal("")
     for form in VIOLENCE_FORM:
         combination = combination + sa.case((forms.c[form.code] == 1, form.code + "+"), else_="")
-    source = (
-        sa.join(Survivor, first, (first.c.survivor_id == Survivor.id) & (first.c.rank == 1))
-        .outerjoin(forms, forms.c.survivor_id == Survivor.id)
-    )
-    return _grouped(window, Survivor.created_at, first.c.line, combination,
+    source = source.outerjoin(forms, forms.c.survivor_id == Survivor.id)
+    return _grouped(window, Survivor.created_at, first.line, combination,
                     coded(Survivor.sex), source)
 
 
-def case_lines():
-    """Each case's line: the line of the first call linked to it."""
-    rank = sa.func.row_number().over(partition_by=CaseCall.case_id,
-                                     order_by=(Call.started_at, Call.id))
-    return (
-        sa.select(CaseCall.case_id, Call.line, rank.label("rank"))
-        .join(Call, Call.id == CaseCall.call_id)
-        .subquery("case_line")
-    )
+def case_line(case_id) -> sa.ScalarSelect:
+    """A case's line: the line of the first call linked to it (an indexed lookup)."""
+    return (sa.select(Call.line).join(CaseCall, CaseCall.call_id == Call.id)
+            .where(CaseCall.case_id == case_id).order_by(Call.started_at, Call.id).limit(1)
+            .scalar_subquery())
 
 
 def cases(window: Window, when, row, col=None, *, where=None) -> sa.Select:
     """Cases whose `when` timestamp falls in the window, on their first call's line."""
-    line = case_lines()
-    source = sa.join(Case, line, (line.c.case_id == Case.id) & (line.c.rank == 1))
     column = col if col is not None else sa.literal("count")
-    query = _grouped(window, when, line.c.line, row, column, source)
-    return query if where is None else query.where(where)
+    return _grouped(window, when, case_line(Case.id), row, column, Case, where)
 
 
 def cases_opened_and_closed(window: Window) -> sa.Select:
@@ -151,13 +146,8 @@ def cases_opened_and_closed(window: Window) -> sa.Select:
 
 def referrals_by_service(window: Window) -> sa.Select:
     """Referrals made in the window, by service and by their state now."""
-    line = case_lines()
-    source = (
-        sa.join(Referral, Case, Case.id == Referral.case_id)
-        .join(line, (line.c.case_id == Case.id) & (line.c.rank == 1))
-    )
-    return _grouped(window, Referral.created_at, line.c.line, Referral.service_type,
-                    Referral.status, source)
+    return _grouped(window, Referral.created_at, case_line(Referral.case_id),
+                    Referral.service_type, Referral.status, Referral)
 
 
 def basic_support(window: Window) -> sa.Select:

@@ -126,7 +126,7 @@ class _SexBandLabel:
 
 def abused_children_query(window: Window) -> sa.Select:
     row = coded(Survivor.sex) + "|" + coded(Survivor.age_band)
-    return queries.survivors(window, lambda first: row, lambda first: coded(first.c.setting),
+    return queries.survivors(window, lambda first: row, lambda first: coded(first.setting),
                              where=Survivor.is_minor.is_(True))
 
 
@@ -185,11 +185,11 @@ TABLES: tuple[TableSpec, ...] = (
                        ("with_disability", _l("With a disability"), DISABLED),)),
                    cols=counts(SURVIVORS_UNIT), unit=SURVIVORS_UNIT),
     survivor_table("setting", _l("Survivors by setting of the violence"),
-                   lambda first: coded(first.c.setting),
+                   lambda first: coded(first.setting),
                    rows=coded_rows(SETTING), cols=counts(SURVIVORS_UNIT), unit=SURVIVORS_UNIT),
     survivor_table("perpetrators", _l("Perpetrators: relationship to the survivor and sex"),
-                   lambda first: coded(first.c.perpetrator_relationship),
-                   lambda first: coded(first.c.perpetrator_sex),
+                   lambda first: coded(first.perpetrator_relationship),
+                   lambda first: coded(first.perpetrator_sex),
                    rows=coded_rows(PERPETRATOR_RELATIONSHIP), cols=coded_cols(SEX),
                    unit=SURVIVORS_UNIT),
     TableSpec(
