@@ -34,7 +34,8 @@ def run_casework(*args: str, env: dict[str, str], input: str | None = None,
     """Run `python -m casework ARGS` with the given environment and capture its output."""
     return subprocess.run(
         [sys.executable, "-m", "casework", *args], env=command_env(env), input=input,
-        capture_output=True, text=True, timeout=timeout, stdin=None if input else subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=timeout,
+        stdin=None if input else subprocess.DEVNULL,
     )
 
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from casework.accounts.models import User
 from casework.extensions import db
+from tests.factories import PASSWORD
 
 
 def test_sql_parameters_are_hidden_from_database_errors(app, make_user, db_session):
@@ -27,7 +28,7 @@ def test_signing_in_logs_nothing_about_the_person(client, make_user, db_session,
     db_session.commit()
     with caplog.at_level("DEBUG"):
         client.post("/login", data={"username": user.username, "password": "wrong password!!"})
-        client.post("/login", data={"username": user.username, "password": "a long test passphrase"})
+        client.post("/login", data={"username": user.username, "password": PASSWORD})
         client.get("/home")
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert user.username not in logged and "Nguyễn" not in logged and "passphrase" not in logged
