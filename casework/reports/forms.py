@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from casework.reports.periods import (
     LINE_LABELS, PERIOD_KIND_LABELS, Line, Period, PeriodKind, standard_period,
@@ -31,14 +31,15 @@ class ReportForm(FlaskForm):
                                                   LINE_LABELS.items()),
                       default=Line.BOTH.value, validators=[InputRequired()])
 
-    def validate_year(self, field):
-        if self.kind.data != PeriodKind.CUSTOM and field.data is None:
-            raise ValidationError(_l("Enter the year."))
-
     def validate(self, extra_validators=None) -> bool:
-        """Check the fields, then that a custom range has both ends in order."""
+        """Check the fields, then that a standard period has its year and a custom range
+        both ends in order."""
         valid = super().validate(extra_validators)
         if self.kind.data != PeriodKind.CUSTOM:
+            # Checked here: Optional() stops the field's own validators on an empty year.
+            if self.year.data is None and not self.year.errors:
+                self.year.errors = [*self.year.errors, _l("Enter the year.")]
+                valid = False
             return valid
         for field, message in ((self.start, _l("Enter the first day of the range.")),
                                (self.end, _l("Enter the last day of the range."))):
