@@ -8,6 +8,7 @@ route cannot silently escape the attack tests.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -58,12 +59,13 @@ def _case_records(viewer: User) -> dict:
     from casework.intake.records import SurvivorDetails
     from casework.referrals.service import create_provider, propose_referral
 
-    operator = viewer if viewer.role == "operator" else factories.make_user("operator")
-    supervisor = viewer if viewer.role == "supervisor" else factories.make_user("supervisor")
+    colleague = functools.partial(factories.make_user, unit=viewer.unit)  # the viewer's unit
+    operator = viewer if viewer.role == "operator" else colleague("operator")
+    supervisor = viewer if viewer.role == "supervisor" else colleague("supervisor")
     case = open_case_from_call(factories.make_call(operator, survivor=SurvivorDetails(age=12)),
                                opened_by=operator)
     if viewer.role != "operator":
-        worker = viewer if viewer.role == "social_worker" else factories.make_user("social_worker")
+        worker = viewer if viewer.role == "social_worker" else colleague("social_worker")
         assign_case(case, worker, by=supervisor)
     provider = create_provider(name="Trạm y tế xã", service_type="health", commune_code=None,
                                contact="", by=supervisor)
