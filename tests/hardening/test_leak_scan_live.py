@@ -153,6 +153,7 @@ def read_the_board_reports(crawl: Crawl, board: Browser, year: int) -> None:
         for fmt in ("csv", "xlsx"):
             exported = crawl.fetch(board, "GET", f"/reports/export.{fmt}?{query}", outside=True)
             assert exported.status == 200, f"{fmt} export answered {exported.status}"
+            assert exported.headers["content-disposition"].startswith("attachment")
             if fmt == "xlsx":
                 crawl.outside_pages[f"{fmt} {query} unzipped"] = unzipped(exported.body)
 

@@ -69,6 +69,7 @@ def test_the_session_cookie_is_secure_http_only_and_same_site(servers, live_app)
     assert cookie.startswith("casework_session=")
     assert {"secure", "httponly", "samesite=lax"} <= flags
     assert response.headers["cache-control"] == "no-store"
+    assert response.headers["server"] == "casework", "no server name or version given away"
 
 
 def test_parallel_guesses_over_two_processes_lock_the_account_without_errors(servers,
