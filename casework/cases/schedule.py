@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from flask import current_app
 
 from casework.cases.deadlines import emergency_deadline, plan_deadline
@@ -78,7 +79,15 @@ def pending_deadlines(case: Case) -> list[datetime]:
 
 
 def refresh_next_due(case: Case) -> None:
-    """Keep `next_due_at`, which orders caseloads and finds overdue cases, up to date."""
+    """Keep `next_due_at`, which orders caseloads and finds overdue cases, up to date.
+
+    It is derived data, not an edit: it is written without the version check, so adding a
+    task or a call never fails because someone else saved the case meanwhile.
+    """
     db.session.flush()
     due = pending_deadlines(case)
-    case.next_due_at = min(due) if due else None
+    value = min(due) if due else None
+    if value != case.next_due_at:
+        db.session.execute(sa.update(Case.__table__).where(Case.__table__.c.id == case.id)
+                           .values(next_due_at=value))
+        set_committed_value(case, "next_due_at", value)

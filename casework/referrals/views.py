@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
 from casework.accounts.access import allow
@@ -108,7 +109,9 @@ def _referral_step(case_id, referral_id, form, action, done: str, form_name: str
     if form.validate_on_submit():
         try:
             action(case, current)
-        except ReferralConflictError:
+            db.session.commit()
+        except (ReferralConflictError, StaleDataError):
+            # StaleDataError: another save of the same version committed first.
             db.session.rollback()
             form.version.data = str(current.version)
             flash(_("Someone else changed this referral while you were editing: its state and "
@@ -117,7 +120,6 @@ def _referral_step(case_id, referral_id, form, action, done: str, form_name: str
             db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             flash(done, "success")
             return redirect(url_for("referrals.referral", case_id=case.id,
                                     referral_id=current.id))

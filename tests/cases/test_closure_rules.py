@@ -154,3 +154,19 @@ def test_two_sessions_saving_the_same_version_cannot_both_win(fresh_instance):
             second.close()
             db.session.remove()
             db.engine.dispose()
+
+
+def test_adding_a_task_never_conflicts_with_a_save_made_meanwhile(team, db_session):
+    """The next deadline is derived data: it is updated without the version check."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    case = make_case(team["operator"], age=10)
+    service.assign_case(case, team["worker"], by=team["supervisor"])
+    db_session.flush()
+    set_committed_value(case, "version", case.version - 1)  # loaded before the assignment
+    task = service.add_task(case, "Thăm nhà", local_today() + timedelta(days=1),
+                            by=team["worker"])
+    db_session.flush()
+    db_session.expire(case)
+    assert case.next_due_at is not None and case.version == 2
+    assert task.case_id == case.id
