@@ -30,15 +30,21 @@ def _a_user(viewer: User):
     return factories.make_user("operator").id
 
 
+def _operator_for(viewer: User) -> User:
+    """The viewer if an operator, else an operator of the viewer's unit."""
+    if viewer.role == "operator":
+        return viewer
+    return factories.make_user("operator", unit=viewer.unit)
+
+
 def _a_call(viewer: User):
-    operator = viewer if viewer.role == "operator" else factories.make_user("operator")
-    return factories.make_call(operator).id
+    return factories.make_call(_operator_for(viewer)).id
 
 
 def _a_draft(viewer: User):
     from casework.intake import service
 
-    operator = viewer if viewer.role == "operator" else factories.make_user("operator")
+    operator = _operator_for(viewer)
     draft = service.start_call(operator, line="111")
     db.session.flush()
     return draft.id
