@@ -130,7 +130,8 @@ def _timeline(case: Case, casefile: CaseFile) -> list[TimelineEntry]:
     """The case's history, newest first: steps, calls, notes, referrals, services."""
     events = events_of(case)
     people = users_by_id([e.actor_id for e in events] + [e.subject_id for e in events])
-    notes = {note.id: reveal(note, "body") for note in _of_case(CaseNote, case, CaseNote.created_at)}
+    notes = {note.id: reveal(note, "body")
+             for note in _of_case(CaseNote, case, CaseNote.created_at)}
     details = _subject_details(casefile, people)
     entries = [
         TimelineEntry(at=event.at, actor=_name(people, event.actor_id), action=event.action,

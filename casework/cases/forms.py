@@ -16,7 +16,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from casework.cases.codes import CLOSURE_REASON, NEED, RISK_LEVEL
 from casework.cases.models import COMMENT_MAX, SUMMARY_MAX, TASK_MAX, TEXT_MAX
 from casework.taxonomy import URGENCY
-from casework.taxonomy.fields import CodeCheckboxField, CodeRadioField, CodeSelectField
+from casework.taxonomy.fields import (
+    NOT_LISTED,
+    CodeCheckboxField,
+    CodeRadioField,
+    CodeSelectField,
+)
 from casework.web.forms import choices
 
 REQUIRED = _l("This field is required.")
@@ -91,7 +96,7 @@ class CaseEditForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
-    worker = SelectField(_l("Social worker"), choices=[],
+    worker = SelectField(_l("Social worker"), choices=[], invalid_choice_message=NOT_LISTED,
                          validators=[DataRequired(_l("Choose a social worker."))])
 
 
@@ -120,6 +125,7 @@ DECISIONS = (("approve", _l("Approve")), ("return", _l("Return with a comment"))
 
 class DecisionForm(VersionedForm):
     decision = RadioField(_l("Decision"), choices=choices(DECISIONS),
+                          invalid_choice_message=NOT_LISTED,
                           validators=[InputRequired(_l("Approve or return."))])
     comment = text_field(_l("Comment"), COMMENT_MAX)
 

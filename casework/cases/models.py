@@ -33,7 +33,8 @@ TASK_MAX = 500
 def allowed_codes(column: str, codes, *, nullable: bool = False) -> str:
     """A CHECK condition: the column holds one of the codes (or NULL when allowed)."""
     allowed = ", ".join(f"'{code}'" for code in codes)
-    return f"{column} IS NULL OR {column} IN ({allowed})" if nullable else f"{column} IN ({allowed})"
+    condition = f"{column} IN ({allowed})"
+    return f"{column} IS NULL OR {condition}" if nullable else condition
 
 
 class Case(UUIDPrimaryKey, db.Model):
@@ -173,7 +174,9 @@ class Plan(_Decided, UUIDPrimaryKey, db.Model):
     """A support or intervention plan (Form 04): goals and a review date."""
 
     __tablename__ = "case_plans"
-    __table_args__ = (sa.CheckConstraint(allowed_codes("status", DECISION.codes), name="status_known"),)
+    __table_args__ = (
+        sa.CheckConstraint(allowed_codes("status", DECISION.codes), name="status_known"),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"),
                                                index=True)

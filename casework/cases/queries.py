@@ -128,4 +128,5 @@ def users_by_id(ids) -> dict[uuid.UUID, User]:
     wanted = {user_id for user_id in ids if user_id is not None}
     if not wanted:
         return {}
-    return {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(wanted)))}
+    users = db.session.scalars(sa.select(User).where(User.id.in_(wanted)))
+    return {user.id: user for user in users}

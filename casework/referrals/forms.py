@@ -12,7 +12,7 @@ from casework.cases.models import COMMENT_MAX, TEXT_MAX
 from casework.referrals.codes import SERVICE_TYPE
 from casework.referrals.models import PROVIDER_CONTACT_MAX, PROVIDER_NAME_MAX
 from casework.taxonomy import configured_communes
-from casework.taxonomy.fields import CodeSelectField
+from casework.taxonomy.fields import NOT_LISTED, CodeSelectField
 from casework.web.forms import choices
 
 YES_NO = (("yes", _l("Agrees")), ("no", _l("Does not agree")))
@@ -25,16 +25,19 @@ def answer(value: str | None) -> bool | None:
 
 
 class ReferralForm(FlaskForm):
-    provider_id = SelectField(_l("Agency"), choices=[],
+    provider_id = SelectField(_l("Agency"), choices=[], invalid_choice_message=NOT_LISTED,
                               validators=[DataRequired(_l("Choose an agency."))])
     reason = text_field(_l("Why, and what is asked of the agency"), TEXT_MAX)
 
 
 class ConsentForm(VersionedForm):
     survivor_consent = RadioField(_l("The survivor (the child, if a child)"),
-                                  choices=choices(YES_NO), validators=[Optional()])
+                                  choices=choices(YES_NO), invalid_choice_message=NOT_LISTED,
+                                  validators=[Optional()])
     representative_consent = RadioField(_l("The legal representative"),
-                                        choices=choices(YES_NO), validators=[Optional()])
+                                        choices=choices(YES_NO),
+                                        invalid_choice_message=NOT_LISTED,
+                                        validators=[Optional()])
 
 
 class OverrideForm(VersionedForm):
@@ -44,6 +47,7 @@ class OverrideForm(VersionedForm):
 
 class ResponseForm(VersionedForm):
     response = RadioField(_l("The agency's answer"), choices=choices(RESPONSES),
+                          invalid_choice_message=NOT_LISTED,
                           validators=[InputRequired(_l("Choose the agency's answer."))])
 
 
@@ -59,8 +63,9 @@ class ServiceForm(FlaskForm):
     service_type = CodeSelectField(_l("Service or measure"), SERVICE_TYPE,
                                    validators=[InputRequired(_l("Choose a service."))])
     delivered_on = DayField(_l("Date"), validators=[DataRequired(REQUIRED)])
-    provider_id = SelectField(_l("Provided by"), choices=[])
-    referral_id = SelectField(_l("Following the referral"), choices=[])
+    provider_id = SelectField(_l("Provided by"), choices=[], invalid_choice_message=NOT_LISTED)
+    referral_id = SelectField(_l("Following the referral"), choices=[],
+                              invalid_choice_message=NOT_LISTED)
     note = text_field(_l("Remarks"), COMMENT_MAX)
 
 

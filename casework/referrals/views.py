@@ -193,7 +193,8 @@ def record_service(case_id):
     form = ServiceForm()
     providers = directory.active_providers()
     referrals = directory.referrals_of(case)
-    form.provider_id.choices = choices([("", _("this unit"))] + directory.provider_choices(providers))
+    form.provider_id.choices = choices([("", _("this unit"))]
+                                       + directory.provider_choices(providers))
     form.referral_id.choices = choices([("", "—")] + directory.referral_choices(referrals))
     if form.validate_on_submit():
         try:

@@ -176,3 +176,13 @@ def test_absurd_dates_and_versions_are_refused_without_an_error_page(team, db_se
     huge = worker.post(f"/cases/{case.id}/assessment/initial",
                        data={"version": "9" * 40, "risk_level": "low"})
     assert huge.status_code == 200 and 'id="conflict"' in huge.text
+
+
+def test_a_forged_choice_is_refused_in_the_users_language(team, db_session):
+    users, browsers = team
+    case = make_case(users["operator"])
+    db_session.commit()
+    forged = _post(browsers["supervisor"], f"/cases/{case.id}/plan/decision",
+                   {"decision": "maybe"}, case)
+    assert forged.status_code == 200
+    assert "Hãy chọn một trong các lựa chọn có sẵn." in forged.text
