@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -230,7 +229,6 @@ class Lifecycle(RuleBasedStateMachine):
         assert stored == dict(Counter(model.status for model in self.models))
 
 
-@pytest.mark.slow
 def test_only_legal_transitions_happen_and_each_is_audited(db_session):
     unit, elsewhere = make_unit(), make_unit("UNIT-B", "Unit B")
     Lifecycle.users = {
