@@ -132,8 +132,13 @@ def compile_catalogue(path: Path) -> bool:
 
 def translations(catalog: Catalog) -> dict:
     """msgid → translation of every message that has one (the header left out)."""
-    return {message.id: message.string for message in catalog
+    return {_as_tuple(message.id): _as_tuple(message.string) for message in catalog
             if message.id and message.string and not message.fuzzy}
+
+
+def _as_tuple(value):
+    # Plural entries read from a .mo come back as lists, from a .po as tuples.
+    return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
 def catalogue_problems(path: Path) -> list[str]:

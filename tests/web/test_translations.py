@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import pytest
@@ -69,3 +70,13 @@ def test_pages_are_in_vietnamese_by_default_and_in_english_by_choice(client):
     assert "<h1>Đăng nhập</h1>" in page and "Tên đăng nhập" in page
     client.post("/language", data={"language": "en"})
     assert "<h1>Sign in</h1>" in client.get("/login").text
+
+
+def test_a_plural_entry_compares_equal_after_compiling():
+    from babel.messages.mofile import read_mo
+
+    catalog = Catalog(locale="vi")
+    catalog.add(("%(n)d call", "%(n)d calls"), ("%(n)d cuộc gọi",))
+    catalog.add("Save", "Lưu")
+    from_mo = read_mo(io.BytesIO(i18n_commands.compiled(catalog)))
+    assert i18n_commands.translations(from_mo) == i18n_commands.translations(catalog)
