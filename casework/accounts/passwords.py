@@ -29,7 +29,7 @@ def common_passwords() -> frozenset[str]:
     """The project's own list (Vietnamese and hotline words) and a public one of ~40,000.
 
     The public list merges Django's and zxcvbn's lists (BSD and MIT licensed); see
-    scripts/build_common_passwords.py.
+    casework/accounts/build_common_passwords.py.
     """
     package = resources.files("casework.accounts")
     own = package.joinpath("common_passwords.txt").read_text(encoding="utf-8")

