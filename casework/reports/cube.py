@@ -47,6 +47,8 @@ class Dimension:
 
     def __post_init__(self):
         self._index.update({node.key: i for i, node in enumerate(self.nodes)})
+        if len(self._index) != len(self.nodes):
+            raise ValueError(f"dimension {self.name}: two nodes share a key")
 
     def index(self, key: str) -> int:
         return self._index[key]

@@ -106,7 +106,7 @@ def abused_children_rows(_observed) -> Dimension:
     sexes = labels(SEX, not_recorded=True)
     codes = [(f"{sex}|{band}", _SexBandLabel(sex_label, band_label))
              for sex, sex_label in sexes for band, band_label in bands]
-    groups = [(f"sex:{sex}", sex_label, [f"{sex}|{band}" for band, _ in bands])
+    groups = [(f"group:{sex}", sex_label, [f"{sex}|{band}" for band, _ in bands])
               for sex, sex_label in sexes]
     return flat_dimension("rows", codes, total_label=_l("All children"), groups=groups)
 
@@ -147,8 +147,9 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "calls", _l("Calls by type and line"), queries.calls_by_type,
         coded_rows(CALL_TYPE, not_recorded=False, total=_l("All calls"), groups=(
-            ("counselling", _l("Counselling contacts (data calls)"), sorted(DATA_CALL_TYPES)),
-            ("non_counselling", _l("Non-counselling contacts"), sorted(NON_DATA_CALL_TYPES)),
+            ("group:counselling", _l("Counselling contacts (data calls)"),
+             sorted(DATA_CALL_TYPES)),
+            ("group:non_counselling", _l("Non-counselling contacts"), sorted(NON_DATA_CALL_TYPES)),
         )),
         counts(_l("Calls")), unit=_l("Calls"), line_columns=True,
     ),
@@ -182,7 +183,7 @@ TABLES: tuple[TableSpec, ...] = (
     survivor_table("disability", _l("Survivors with a disability"),
                    lambda first: coded(Survivor.disability),
                    rows=coded_rows(DISABILITY, groups=(
-                       ("with_disability", _l("With a disability"), DISABLED),)),
+                       ("group:with_disability", _l("With a disability"), DISABLED),)),
                    cols=counts(SURVIVORS_UNIT), unit=SURVIVORS_UNIT),
     survivor_table("setting", _l("Survivors by setting of the violence"),
                    lambda first: coded(first.setting),

@@ -84,3 +84,13 @@ def test_median_days_to_closure_equals_the_recount(seeded):
     for (key, _label), text in zip(table.columns, table.rates[0].texts):
         values = days.get(key, [])
         assert text == (f"{float(statistics.median(values)):g}" if len(values) >= 5 else "x")
+
+
+def test_every_row_and_column_of_every_table_has_its_own_key(app):
+    """A group named like one of its codes would show one row's numbers on two rows."""
+    with app.test_request_context():
+        for spec in TABLES:
+            for dimension in (spec.rows(["a"]) if spec.key != "violence_forms"
+                              else spec.rows(["physical"]), spec.cols()):
+                keys = [node.key for node in dimension.nodes]
+                assert len(keys) == len(set(keys)), spec.key
