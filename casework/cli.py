@@ -51,9 +51,12 @@ def upgrade_database(app: Flask) -> None:
     from flask_migrate import upgrade
 
     from casework.crypto.keycheck import configure_key_check
+    from casework.db import refresh_planner_statistics
+    from casework.extensions import db
 
     with app.app_context():
         upgrade()
+        refresh_planner_statistics(db.engine)
     configure_key_check(app)  # a new database records the primary key's check value
 
 
@@ -114,8 +117,19 @@ def serve(host: str, port: int, threads: int) -> None:
     problems = _check_problems(app)
     if problems:
         raise click.ClickException("Cannot start:\n  " + "\n  ".join(problems))
+    _refresh_statistics(app)
     click.echo(f"Casework serving on http://{host}:{port}/")
     _serve(app, host, port, threads=threads)
+
+
+def _refresh_statistics(app: Flask) -> None:
+    """On SQLite, refresh the planner's statistics, which nothing else keeps current."""
+    from casework.db import refresh_planner_statistics
+    from casework.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            refresh_planner_statistics(db.engine)
 
 
 def _serve(app: Flask, host: str, port: int, threads: int) -> None:

@@ -24,6 +24,8 @@ def seed(count: int, batch_size: int, days: int, random_seed: int | None) -> Non
     """Add N synthetic calls (and their survivors) to the database; never for real data."""
     from casework.checks import migrations_at_head
     from casework.cli import build_app
+    from casework.db import refresh_planner_statistics
+    from casework.extensions import db
     from casework.intake.seeding import seed_calls
 
     app = build_app()
@@ -37,6 +39,8 @@ def seed(count: int, batch_size: int, days: int, random_seed: int | None) -> Non
     with app.app_context(), click.progressbar(length=count, label="Seeding calls") as bar:
         result = seed_calls(count, batch_size=batch_size, days=days, seed=random_seed,
                             progress=bar.update)
+    with app.app_context():
+        refresh_planner_statistics(db.engine)  # a bulk load changes every table's shape
     seconds = time.perf_counter() - started
     click.echo(f"Added {result.calls:,} calls ({len(result.data_call_ids):,} data calls, "
                f"{result.survivors:,} survivors) in {seconds:.1f} s: "

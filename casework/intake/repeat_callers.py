@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from casework.accounts.access import visible
 from casework.crypto.blind_index import find_by_blind_index, name_search_key, phone_search_key
@@ -20,6 +21,9 @@ from casework.intake import case_links
 from casework.intake.models import Call, Survivor
 
 SHOWN_CALLS = 10
+# The panel shows no classification: load them only if something asks (lazily, never
+# empty), instead of the extra SELECT their `selectin` loading runs for every query.
+_CALLS = sa.select(Call).options(lazyload(Call.classifications))
 
 
 @dataclass
@@ -39,7 +43,7 @@ def find_repeat_callers(phone: str | None, user, name: str | None = None) -> Rep
         survivor_ids |= {s.id for s in find_by_blind_index(Survivor, "phone", phone)}
         # Every call from this number, visible or not, leads to its survivor's open cases;
         # the cases service then keeps only those the user may see.
-        by_caller = find_by_blind_index(Call, "caller_phone", phone)
+        by_caller = find_by_blind_index(_CALLS, "caller_phone", phone)
         caller_call_ids = {call.id for call in by_caller}
         survivor_ids |= {call.survivor_id for call in by_caller if call.survivor_id}
     if name_search_key(name) is not None:
@@ -53,6 +57,6 @@ def _visible_calls(call_ids: set[uuid.UUID], survivor_ids: set[uuid.UUID], user)
         return []
     matches = sa.or_(Call.id.in_(call_ids), Call.survivor_id.in_(survivor_ids))
     return list(db.session.scalars(
-        sa.select(Call).where(matches, visible(Call, user))
+        _CALLS.where(matches, visible(Call, user))
         .order_by(Call.started_at.desc()).limit(SHOWN_CALLS)
     ))

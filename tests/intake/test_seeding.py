@@ -58,4 +58,14 @@ def test_the_seed_command_adds_calls_and_reports_its_speed(fresh_instance):
                       "database_url": fresh_instance["CASEWORK_DATABASE_URL"]})
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Call)) == 120
+        assert calls_have_planner_statistics()
         db.engine.dispose()
+
+
+def calls_have_planner_statistics() -> bool:
+    if db.engine.dialect.name == "sqlite":
+        query = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'calls'"
+    else:
+        query = ("SELECT count(*) FROM pg_stat_user_tables "
+                 "WHERE relname = 'calls' AND last_analyze IS NOT NULL")
+    return db.session.execute(sa.text(query)).scalar() > 0
