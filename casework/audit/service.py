@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from casework.audit.head import ChainHead
 from casework.audit.models import AuditEntry
@@ -20,6 +22,7 @@ from casework.extensions import db
 GENESIS = "0" * 64
 # Any 64-bit constant: the lock that serialises appends to the chain on PostgreSQL.
 POSTGRES_CHAIN_LOCK = 0x6361_7365_776F_726B
+CHAIN_HEAD = "casework.audit.chain_head"  # key of the kept head in `session.info`
 
 
 def canonical(entry: AuditEntry) -> bytes:
@@ -45,7 +48,13 @@ def _current_actor_id() -> uuid.UUID | None:
 
 
 def _chain_head(session) -> tuple[int, str]:
-    """Lock the chain for this transaction and return its last sequence number and MAC."""
+    """Lock the chain for this transaction and return its last sequence number and MAC.
+
+    Read once per transaction, then kept in `session.info`: the lock (PostgreSQL's advisory
+    lock, SQLite's write lock) stops anyone else appending until the transaction ends.
+    """
+    if CHAIN_HEAD in session.info:
+        return session.info[CHAIN_HEAD]
     if session.get_bind().dialect.name == "postgresql":
         # Before flushing pending changes: the chain lock comes ahead of the row locks a
         # flush takes, so two transactions never wait for each other in opposite order.
@@ -54,7 +63,20 @@ def _chain_head(session) -> tuple[int, str]:
     last = session.execute(
         sa.select(AuditEntry.seq, AuditEntry.mac).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
-    return (last.seq, last.mac) if last else (0, GENESIS)
+    return _keep_head(session, *(last or (0, GENESIS)))
+
+
+def _keep_head(session, seq: int, mac: str) -> tuple[int, str]:
+    session.info[CHAIN_HEAD] = (seq, mac)
+    return seq, mac
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head(session, transaction) -> None:
+    # A commit, rollback or savepoint's end may release the lock or undo entries; a flush's
+    # internal subtransaction does neither.
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(CHAIN_HEAD, None)
 
 
 def record(
@@ -82,6 +104,7 @@ def record(
     entry.mac = compute_mac(keyring, entry, last_mac)
     session.add(entry)
     session.flush()
+    _keep_head(session, entry.seq, entry.mac)
     return entry
 
 
@@ -106,6 +129,7 @@ def record_many(events: list[tuple[str, str | None, uuid.UUID | None, uuid.UUID 
         mac = entry.mac = compute_mac(keyring, entry, mac)
         rows.append({column: getattr(entry, column) for column in AUDIT_COLUMNS})
     session.execute(sa.insert(AuditEntry.__table__), rows)
+    _keep_head(session, seq, mac)
     return len(rows)
 
 

@@ -133,7 +133,7 @@ def log_data_call(draft: CallDraft, record: CallRecord, previous: Call | None = 
                   service_line=record.service_line)
     _fill_call(call, record)
     call.previous_call_id = previous.id if previous else None
-    survivor = record_survivor(call, record, previous)
+    survivor, survivor_action = record_survivor(call, record, previous)
     pairs = implied_classifications(record.classifications)
     _classify(call, pairs)
     call.gbvims_type = taxonomy.gbvims_type_for(pairs)
@@ -141,6 +141,8 @@ def log_data_call(draft: CallDraft, record: CallRecord, previous: Call | None = 
     call.action_deadline_at = action_deadline(
         call.started_at, call.urgency, survivor.is_child_vn if survivor else None,
         _settings().urgent_child_deadline_hours)
+    if survivor_action:
+        audit.record(survivor_action, "survivor", survivor.id)
     audit.record("call_log", "call", call.id)
     return call
 

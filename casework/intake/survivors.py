@@ -6,7 +6,7 @@ import dataclasses
 
 from flask import current_app
 
-from casework import audit, taxonomy
+from casework import taxonomy
 from casework.extensions import db
 from casework.intake.models import Call, Survivor, SurvivorVulnerability
 from casework.intake.records import CallRecord, SurvivorDetails, local_today
@@ -22,22 +22,28 @@ def _about_self_defaults(record: CallRecord) -> SurvivorDetails:
     return details
 
 
-def record_survivor(call: Call, record: CallRecord, previous: Call | None) -> Survivor | None:
-    """Attach the call to its survivor, creating or completing the survivor's record."""
+def record_survivor(call: Call, record: CallRecord, previous: Call | None
+                    ) -> tuple[Survivor | None, str | None]:
+    """Attach the call to its survivor, creating or completing the survivor's record.
+
+    Returns the survivor and the audit action to record once the call is complete
+    (`survivor_create`, `survivor_update` or None): recording flushes, and a flush before
+    every field is set would INSERT the rows and then UPDATE them.
+    """
     details = _about_self_defaults(record)
     survivor = db.session.get(Survivor, previous.survivor_id) if previous and \
         previous.survivor_id else None
     if survivor is None:
         if details.is_empty() and record.call_type not in taxonomy.SURVIVOR_CALL_TYPES:
-            return None
+            return None, None
         survivor = Survivor()
         db.session.add(survivor)
-        audit.record("survivor_create", "survivor", survivor.id)
-    elif not details.is_empty():
-        audit.record("survivor_update", "survivor", survivor.id)
+        action = "survivor_create"
+    else:
+        action = None if details.is_empty() else "survivor_update"
     apply_details(survivor, details)
     call.survivor_id = survivor.id
-    return survivor
+    return survivor, action
 
 
 def apply_details(survivor: Survivor, details: SurvivorDetails) -> None:
