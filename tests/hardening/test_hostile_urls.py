@@ -74,6 +74,7 @@ def test_bad_ids_in_every_url_answer_404_never_an_error(app, client, db_session,
                 tried += 1
                 assert response.status_code < 500, f"{rule.endpoint} with {bad[:30]!r}"
     assert tried, f"no route with arguments for {role}"
+    print(f"\nhostile URLs ({role}): {tried} requests")
 
 
 def _another_kind(name: str, viewer):
