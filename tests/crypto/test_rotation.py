@@ -211,3 +211,23 @@ def test_key_commands_on_a_database_not_set_up_say_to_run_init_db(fresh_instance
     generated = run(fresh_instance, "keys", "generate")
     assert generated.exit_code == 0 and "run `casework init-db`" in generated.output
     assert len(keyring_of(fresh_instance).keys) == 2
+
+
+def test_records_sharing_a_number_in_one_batch_each_get_its_new_index(instance, keyring):
+    app = instance_app(instance)
+    with app.app_context():
+        db.session.add_all(Survivor(name=f"Lò Thị Mai {n}", phone=phone)
+                           for n, phone in enumerate(["0912 345 678", "+84912345678",
+                                                      "0912 345 678", "0987 654 321"]))
+        db.session.commit()
+        db.engine.dispose()
+    old = keyring.primary_id
+    assert run(instance, "keys", "generate").exit_code == 0
+    assert run(instance, "keys", "rotate").exit_code == 0
+    assert run(instance, "keys", "retire", old).exit_code == 0
+    with instance_app(instance).app_context():  # the new keyring alone
+        found = find_by_blind_index(Survivor, "phone", "091 234 5678")
+        assert sorted(reveal(s, "name") for s in found) == [f"Lò Thị Mai {n}" for n in range(3)]
+        assert [reveal(s, "name") for s in find_by_blind_index(Survivor, "phone", "0987654321")
+                ] == ["Lò Thị Mai 3"]
+        db.engine.dispose()
