@@ -200,4 +200,4 @@ def row_counts() -> dict[str, int]:
     counts = sa.union_all(*(
         sa.select(sa.literal(table.name).label("name"), sa.func.count().label("n"))
         .select_from(table) for table in tables))
-    return dict(db.session.execute(counts).tuples().all())
+    return dict(db.session.execute(counts).all())
