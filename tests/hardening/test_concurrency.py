@@ -25,8 +25,7 @@ from tests import factories
 from tests.cases.builders import make_case
 from tests.hardening.conftest import loop_count
 from tests.hardening.live import start_server
-from tests.hardening.test_crash_safety import missing_or_wrong
-from tests.hardening.writers import call_form, run_writers
+from tests.hardening.writers import call_form, missing_or_wrong, run_writers
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,6 @@ import random
 import signal
 import sqlite3
 import subprocess
-import threading
 import time
 
 import pytest
@@ -23,14 +22,13 @@ import sqlalchemy as sa
 
 from bench.live import casework_command
 from casework.audit import verify_chain
-from casework.crypto import reveal
 from casework.extensions import db
 from casework.intake.models import Call
 from tests import factories
 from tests.crypto.populate import populate
 from tests.hardening.conftest import loop_count
 from tests.hardening.live import LiveInstance, casework, instance_app, start_server
-from tests.hardening.writers import Acknowledged, CallWriter
+from tests.hardening.writers import Acknowledged, Operators, missing_or_wrong
 from tests.support import databases
 
 pytestmark = pytest.mark.slow
@@ -42,60 +40,11 @@ ROTATION_BATCH = 50
 BULK_SURVIVORS = 3000  # sixty batches: each kill lands part-way
 
 
-class Operators:
-    """Operators logging calls against one server until stopped."""
-
-    def __init__(self, base_url: str, usernames: list[str]):
-        self.stop = threading.Event()
-        self.writers = [CallWriter(base_url, name, self.stop) for name in usernames]
-        for writer in self.writers:
-            writer.start()
-
-    def acknowledged(self) -> list[Acknowledged]:
-        return [ack for writer in self.writers for ack in list(writer.report.acknowledged)]
-
-    def finish(self) -> list[Acknowledged]:
-        self.stop.set()
-        for writer in self.writers:
-            writer.join(timeout=60)
-        return self.acknowledged()
-
-    @property
-    def cut_off(self) -> int:
-        """How many operators lost their connection when the server died."""
-        return sum(writer.report.cut_off for writer in self.writers)
-
-    def wait_for_calls(self, count: int, timeout: float = 120) -> None:
-        """Block until `count` more calls are acknowledged, so a kill lands mid-stream."""
-        target, deadline = len(self.acknowledged()) + count, time.monotonic() + timeout
-        while len(self.acknowledged()) < target:
-            errors = [e for writer in self.writers for e in writer.report.errors]
-            assert time.monotonic() < deadline, f"no call was acknowledged: {errors[:3]}"
-            time.sleep(0.05)
-
-
 def make_operators(app, count: int) -> list[str]:
     with app.app_context():
         names = [factories.make_user("operator").username for _ in range(count)]
         db.session.commit()
     return names
-
-
-def missing_or_wrong(app, acknowledged: list[Acknowledged]) -> list[str]:
-    """Acknowledged calls that are absent or do not decrypt to what was typed."""
-    problems = []
-    with app.app_context():
-        for ack in acknowledged:
-            call = db.session.get(Call, ack.call_id)
-            if call is None:
-                problems.append(f"{ack.call_id} missing")
-                continue
-            texts = (reveal(call, "narrative"), reveal(call, "caller_name"),
-                     reveal(call.survivor, "name"), reveal(call.survivor, "address"))
-            if not all(ack.marker in text for text in texts):
-                problems.append(f"{ack.call_id} does not hold {ack.marker}")
-        db.session.rollback()
-    return problems
 
 
 def integrity_problems(instance: LiveInstance, app) -> list[str]:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-import secrets
-import sqlite3
 import uuid
 import zipfile
 from datetime import timedelta

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bench.live import Browser
+from casework.crypto import reveal
+from casework.extensions import db
+from casework.intake.models import Call
 from tests.factories import PASSWORD
 
 # What a browser sees when the server dies under it.
@@ -121,3 +124,52 @@ def run_writers(base_url: str, usernames: list[str], seconds: float, *,
     for writer in writers:
         writer.join(timeout=120)
     return [writer.report for writer in writers]
+
+
+class Operators:
+    """Operators logging calls against one server until stopped."""
+
+    def __init__(self, base_url: str, usernames: list[str]):
+        self.stop = threading.Event()
+        self.writers = [CallWriter(base_url, name, self.stop) for name in usernames]
+        for writer in self.writers:
+            writer.start()
+
+    def acknowledged(self) -> list[Acknowledged]:
+        return [ack for writer in self.writers for ack in list(writer.report.acknowledged)]
+
+    def finish(self) -> list[Acknowledged]:
+        self.stop.set()
+        for writer in self.writers:
+            writer.join(timeout=60)
+        return self.acknowledged()
+
+    @property
+    def cut_off(self) -> int:
+        """How many operators lost their connection when the server died."""
+        return sum(writer.report.cut_off for writer in self.writers)
+
+    def wait_for_calls(self, count: int, timeout: float = 120) -> None:
+        """Block until `count` more calls are acknowledged, so a kill lands mid-stream."""
+        target, deadline = len(self.acknowledged()) + count, time.monotonic() + timeout
+        while len(self.acknowledged()) < target:
+            errors = [e for writer in self.writers for e in writer.report.errors]
+            assert time.monotonic() < deadline, f"no call was acknowledged: {errors[:3]}"
+            time.sleep(0.05)
+
+
+def missing_or_wrong(app, acknowledged: list[Acknowledged]) -> list[str]:
+    """Acknowledged calls that are absent or do not decrypt to what was typed."""
+    problems = []
+    with app.app_context():
+        for ack in acknowledged:
+            call = db.session.get(Call, ack.call_id)
+            if call is None:
+                problems.append(f"{ack.call_id} missing")
+                continue
+            texts = (reveal(call, "narrative"), reveal(call, "caller_name"),
+                     reveal(call.survivor, "name"), reveal(call.survivor, "address"))
+            if not all(ack.marker in text for text in texts):
+                problems.append(f"{ack.call_id} does not hold {ack.marker}")
+        db.session.rollback()
+    return problems
