@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from casework.accounts.roles import ALL_ROLES, Role
+from casework.audit.labels import register_action_labels
 from casework.extensions import db
+
+ACCESS_DENIED = "access_denied"
+register_action_labels({ACCESS_DENIED: _l("Access refused")})
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
@@ -77,7 +82,7 @@ def enforce_route_policy():
     if pending and endpoint not in PENDING_STEP_ENDPOINTS:
         return redirect(url_for(pending))
     if audience != SIGNED_IN and current_user.role not in audience:
-        abort(404)
+        deny(endpoint)
     return None
 
 
@@ -125,16 +130,31 @@ def get_visible_or_404(model: type, record_id: Any, user):
     try:
         record_uuid = record_id if isinstance(record_id, uuid.UUID) else uuid.UUID(str(record_id))
     except ValueError:
-        abort(404)
+        deny(model.__tablename__)
     found = db.session.scalar(
         sa.select(model).where(model.id == record_uuid, visible(model, user))
     )
     if found is None:
-        abort(404)
+        deny(model.__tablename__, record_uuid)
     return found
+
+
+def deny(object_type: str, object_id: uuid.UUID | None = None) -> NoReturn:
+    """Answer 404 to a signed-in user, and leave the refusal in the audit trail.
+
+    The user learns nothing; a supervisor reading a case's trail sees who tried to open it,
+    and repeated refusals show someone probing URLs. Only the route's name or the table and
+    the well-formed id are kept, never what was typed in the URL.
+    """
+    from casework.audit import record
+
+    db.session.rollback()  # whatever the request had begun to change is not kept
+    record(ACCESS_DENIED, object_type[:32], object_id, outcome="refused")
+    db.session.commit()
+    abort(404)
 
 
 __all__ = [
     "ALL_ROLES", "AUTHENTICATED", "PUBLIC", "SIGNED_IN", "allow", "allow_signed_in", "audience_of",
-    "enforce_route_policy", "get_visible_or_404", "public", "register_record_rule", "visible",
+    "deny", "enforce_route_policy", "get_visible_or_404", "public", "register_record_rule", "visible",
 ]

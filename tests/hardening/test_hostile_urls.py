@@ -62,6 +62,8 @@ def test_bad_ids_in_every_url_answer_404_never_an_error(app, client, db_session,
                                               "another kind": _another_kind(name, account.user)}
             if name not in SHARED:
                 kinds["someone else's"] = RECORD_PROVIDERS[name](other)
+            # A refusal rolls back what its request had begun: the records are kept first.
+            db_session.commit()
             for kind, value in kinds.items():
                 account.ensure_signed_in()
                 response = request(client, rule, build(app, rule, {**own, name: value}))
