@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -69,13 +72,69 @@ def _assign_uuid(target, args, kwargs):
     kwargs.update(id=record_id, **others)
 
 
+BUSY_TIMEOUT_SECONDS = 15
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA secure_delete=ON",
-    "PRAGMA busy_timeout=15000",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}",
 )
+
+
+class WriteGate:
+    """One writing transaction at a time per SQLite database in this process.
+
+    SQLite lets a transaction that finds the write lock taken wait in its busy handler,
+    which sleeps in steps of up to 100 ms and so wakes long after the lock is free. Writers
+    of one process queue here instead and start the moment the previous one has committed
+    or rolled back; writers in other processes still wait in the busy handler.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._owner: int | None = None  # the thread in its writing transaction
+        self._holder: int | None = None  # id() of the DBAPI connection of that transaction
+
+    def enter(self, dbapi_connection) -> bool:
+        """Wait for the turn of this connection's transaction; False if it goes ungated.
+
+        A thread that already writes through another connection would wait for itself:
+        that transaction goes to SQLite's busy handler, as it would without the gate. So
+        does one that waited the whole busy timeout here.
+        """
+        if self._owner == threading.get_ident():
+            return False
+        if not self._lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            return False
+        self._owner, self._holder = threading.get_ident(), _raw_id(dbapi_connection)
+        return True
+
+    @property
+    def busy(self) -> bool:
+        """Whether a writing transaction of this process is under way."""
+        return self._lock.locked()
+
+    def leave(self, dbapi_connection) -> None:
+        """Let the next writer in once this connection's transaction has ended."""
+        if self._holder is not None and self._holder == _raw_id(dbapi_connection):
+            self._owner = self._holder = None
+            self._lock.release()
+
+
+def _raw_id(connection) -> int:
+    """The driver's connection, whether given as is or wrapped by the pool."""
+    return id(getattr(connection, "dbapi_connection", connection))
+
+
+_gates: dict[str, WriteGate] = {}
+_gates_lock = threading.Lock()
+
+
+def write_gate(database: str) -> WriteGate:
+    """The gate of one database file, shared by every engine of this process that opens it."""
+    with _gates_lock:
+        return _gates.setdefault(database, WriteGate())
 
 
 def configure_sqlite(engine: sa.Engine) -> None:
@@ -83,8 +142,11 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
     The driver's own transaction handling is switched off so SAVEPOINTs work, and each
     transaction takes the write lock at BEGIN: a read-then-write transaction in WAL mode
-    could otherwise fail with "database is locked" instead of waiting its turn.
+    could otherwise fail with "database is locked" instead of waiting its turn. Writing
+    transactions of this process take turns at the database's `WriteGate` first; reading
+    transactions (`reading_connection`) never write, take no lock and pass straight in.
     """
+    gate = write_gate(str(engine.url.database or ":memory:"))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -96,7 +158,54 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
+        dbapi_connection = connection.connection
+        gate.enter(dbapi_connection)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            gate.leave(dbapi_connection)
+            raise
+
+    _leave_gate_after(engine.dialect, gate)
+
+
+def _leave_gate_after(dialect, gate: WriteGate) -> None:
+    """Open the gate once COMMIT or ROLLBACK has run (the engine's own `commit` and
+    `rollback` events come before it), also when the pool rolls back or closes a connection."""
+
+    def after(operation):
+        def run(dbapi_connection, *args, **kwargs):
+            try:
+                return operation(dbapi_connection, *args, **kwargs)
+            finally:
+                gate.leave(dbapi_connection)
+
+        return run
+
+    dialect.do_commit = after(dialect.do_commit)
+    dialect.do_rollback = after(dialect.do_rollback)
+    dialect.do_close = after(dialect.do_close)
+
+
+READ_ONLY_OPTION = "casework_read_only"
+
+
+@contextmanager
+def reading_connection(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection of its own for long reads that must not hold up writers.
+
+    On SQLite its transaction begins DEFERRED: it reads one WAL snapshot and never takes the
+    write lock, so operators keep saving calls while, say, a year's report is counted.
+    PostgreSQL readers never block writers, so there it is simply a separate transaction.
+    Writing through it is a mistake the database would let pass, so callers only read.
+    """
+    with engine.connect() as connection:
+        connection.execution_options(**{READ_ONLY_OPTION: True})
+        with connection.begin():
+            yield connection
 
 
 # Enough rows per index for good estimates while keeping ANALYZE to a fraction of a second

@@ -11,6 +11,7 @@ backups, servers) use `fresh_instance`, a separate instance with its own databas
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck
@@ -18,6 +19,7 @@ from hypothesis import settings as hypothesis_settings
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+import casework.db
 from casework import create_app
 from casework.crypto.keyring import new_keyring
 from casework.extensions import db
@@ -71,11 +73,13 @@ def app(tmp_path_factory, database_url, keyring):
 
 
 @pytest.fixture
-def db_session(app):
+def db_session(app, monkeypatch):
     """Run the test inside a transaction that is rolled back afterwards.
 
     Views commit as usual; with `create_savepoint` each commit only releases a SAVEPOINT,
     and the test body and every request share one session, so all see the same state.
+    Long reads (`casework.db.reading_connection`) join that transaction too, since a
+    connection of their own could not see its uncommitted rows.
     """
     with app.app_context():
         connection = db.engine.connect()
@@ -83,6 +87,12 @@ def db_session(app):
         factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         session = scoped_session(factory, scopefunc=lambda: "test")
         session.remove = session.expire_all  # request teardown must not end the test's session
+
+        @contextmanager
+        def joined_reading(_engine):
+            yield session.connection()
+
+        monkeypatch.setattr(casework.db, "reading_connection", joined_reading)
         original, db.session = db.session, session
         try:
             yield session
