@@ -239,3 +239,31 @@ def _keep_leaves(dimension: Dimension, keep: np.ndarray) -> Dimension:
             nodes.append(Node(node.key, leaves, node.published, node.label, node.kind))
     return Dimension(dimension.name, tuple(dimension.leaves[i] for i in keep), tuple(nodes),
                      _partitions_by_leaves(nodes))
+
+
+def coarsened(fine: Cube, fine_atoms: Sequence[TimeAtom], periods: Sequence[Period]) -> Cube:
+    """The cube over fewer periods, summed from a cube whose atoms are finer.
+
+    Every atom of the finer plan lies inside one atom of the coarser (the one with the same
+    periods among those kept), or outside them all. Rows and columns are then reduced to the
+    leaves that count something, and nodes that hold none of those are dropped, whatever
+    the finer cube covered: a range's cube is the same however many ranges came after it,
+    so its suppression is too.
+    """
+    time, atoms = time_dimension(periods)
+    keys = {p.key for p in periods}
+    position = {atom.periods: index for index, atom in enumerate(atoms)}
+    shape = list(fine.counts.shape)
+    shape[2] = len(atoms)
+    counts = np.zeros(shape, dtype=np.int64)
+    for index, atom in enumerate(fine_atoms):
+        inside = atom.periods & keys
+        if inside:
+            counts[:, :, position[inside], :] += fine.counts[:, :, index, :]
+    dims = [fine.dims[0], fine.dims[1], time, fine.dims[3]]
+    for axis in (0, 1):
+        others = tuple(a for a in range(counts.ndim) if a != axis)
+        keep = np.flatnonzero(counts.sum(axis=others))
+        dims[axis] = _keep_leaves(dims[axis], keep)
+        counts = np.take(counts, keep, axis=axis)
+    return Cube(tuple(dims), counts)

@@ -11,6 +11,7 @@ what makes differencing overlapping periods useless (docs/statistics.md).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -146,6 +147,32 @@ def release_plan(period: Period) -> list[tuple[Period, ...]]:
         return groups[: index + 1]
     plan = [group for year in period.years for group in release_groups(year)]
     return plan + [(period,)]
+
+
+def released_before(period: Period, released: Sequence[Period]) -> list[Period]:
+    """The ranges of the register (in release order) released before `period`: all of them
+    when `period` is new, those ahead of it when it was released already."""
+    released = list(released)
+    return released[: released.index(period)] if period in released else released
+
+
+def linked_history(period: Period, earlier: Sequence[Period]) -> tuple[list[Period], list[int]]:
+    """The earlier custom ranges a range is protected with, and the years of them all.
+
+    A range is linked to every earlier range that shares a year with it, and through that
+    range to the ranges sharing a year with it in turn: a reader can combine all of them
+    with the standard periods of those years. Returned in the order of release.
+    """
+    years, linked = set(period.years), set()
+    grew = True
+    while grew:
+        grew = False
+        for other in earlier:
+            if other not in linked and years & set(other.years):
+                linked.add(other)
+                years |= set(other.years)
+                grew = True
+    return [p for p in earlier if p in linked], sorted(years)
 
 
 def available_from(period: Period) -> date:

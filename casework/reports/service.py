@@ -2,6 +2,10 @@
 
 Everything a reader gets (page, CSV, XLSX, JSON) is made from the `Report` returned here,
 after suppression: the hidden values never leave this module.
+
+A report reads through a connection of its own (`casework.db.reading_connection`): one
+snapshot for every table, and on SQLite no write lock, so operators keep saving calls while
+a year is counted. Nothing here writes; recording a release is `casework.reports.releases`.
 """
 
 from __future__ import annotations
@@ -9,18 +13,24 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from casework import db as database
 from casework.db import utcnow
 from casework.extensions import db
 from casework.reports import queries
-from casework.reports.cube import Cube, line_dimension, time_dimension
+from casework.reports.cube import Cube, coarsened, line_dimension, time_dimension
+from casework.reports.models import ReleasedRange
 from casework.reports.periods import (
-    LINE_LABELS, Line, Period, PeriodKind, check_releasable, release_groups, release_plan,
+    LINE_LABELS, Line, Period, PeriodKind, check_releasable, linked_history, release_groups,
+    release_plan, released_before,
 )
 from casework.reports.queries import Window
 from casework.reports.suppression import Mark, Release, protect, release_steps
@@ -90,6 +100,9 @@ class Report:
     k: int
     tables: list[Table]
     generated_at: datetime
+    # The custom ranges released before, in order, as read for this report: recording its
+    # release checks that the ones it was protected with are still all there were.
+    released: tuple[Period, ...] = ()
 
     @property
     def line_label(self):
@@ -103,29 +116,64 @@ def line_keys(line: Line) -> list[str]:
 def build_report(period: Period, line: Line, *, k: int, timezone: str, today: date) -> Report:
     """Every table of the board's report for one period and line, suppression applied."""
     check_releasable(period, today)
-    tables = [build_table(spec, period, line, k=k, timezone=timezone) for spec in TABLES]
-    tables.append(closure_median(period, line, k=k, timezone=timezone))
-    return Report(period, line, k, tables, utcnow())
+    with report_snapshot() as connection:
+        released = released_ranges(connection, k) if period.kind == PeriodKind.CUSTOM else ()
+        tables = [build_table(spec, period, line, k=k, timezone=timezone, connection=connection,
+                              released=released) for spec in TABLES]
+        tables.append(closure_median(period, line, k=k, timezone=timezone,
+                                     connection=connection))
+    return Report(period, line, k, tables, utcnow(), released)
+
+
+@contextmanager
+def report_snapshot() -> Iterator[sa.Connection]:
+    """A read-only connection showing every table as of one moment.
+
+    On PostgreSQL a transaction of its own is raised to REPEATABLE READ so that all the
+    queries share one snapshot (SQLite's deferred read transaction already does). A
+    connection joined to an enclosing transaction keeps that transaction's view.
+    """
+    with database.reading_connection(db.engine) as connection:
+        if connection.dialect.name == "postgresql" and not connection.in_nested_transaction():
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield connection
+
+
+def released_ranges(connection: sa.Connection, k: int) -> tuple[Period, ...]:
+    """The custom ranges released under threshold k, each once, in the order of release."""
+    first = sa.func.min(ReleasedRange.id)
+    rows = connection.execute(
+        sa.select(ReleasedRange.start_day, ReleasedRange.end_day)
+        .where(ReleasedRange.k == k)
+        .group_by(ReleasedRange.start_day, ReleasedRange.end_day)
+        .order_by(first)
+    ).all()
+    return tuple(Period(start, end, PeriodKind.CUSTOM) for start, end in rows)
 
 
 def plan_periods(period: Period) -> tuple[list[tuple[Period, ...]], list[Period]]:
-    """The release groups up to `period`, and every period its time dimension names."""
+    """The release groups up to a standard period, and every period its time dimension names."""
     plan = release_plan(period)
-    if period.kind == PeriodKind.CUSTOM:
-        return plan, [p for group in plan for p in group]
     return plan, [p for group in release_groups(period.start.year) for p in group]
 
 
-def build_table(spec: TableSpec, period: Period, line: Line, *, k: int, timezone: str) -> Table:
-    cube = fill_cube(spec, plan_periods(period)[1], timezone)
-    marks = protected_marks(spec, cube, period, k=k, timezone=timezone)
+def build_table(spec: TableSpec, period: Period, line: Line, *, k: int, timezone: str,
+                connection: sa.Connection, released: Sequence[Period] = ()) -> Table:
+    if period.kind == PeriodKind.CUSTOM:
+        custom = CustomRanges.from_database(spec, period, released, k=k, timezone=timezone,
+                                            connection=connection)
+        return lay_out(spec, custom.fine, custom.marks(period), period, line, k)
+    plan, periods = plan_periods(period)
+    cube = fill_cube(spec, periods, timezone, connection)
+    marks = cached_protect(cube, release_steps(cube.dims[2], plan), k)
     return lay_out(spec, cube, marks, period, line, k)
 
 
-def fill_cube(spec: TableSpec, periods: list[Period], timezone: str) -> Cube:
+def fill_cube(spec: TableSpec, periods: Sequence[Period], timezone: str,
+              connection: sa.Connection) -> Cube:
     """Run the table's one query and put its counts at their leaves."""
     time, atoms = time_dimension(periods)
-    result = db.session.execute(spec.query(Window.of(atoms, timezone))).all()
+    result = connection.execute(spec.query(Window.of(atoms, timezone))).all()
     rows = [(f"atom:{r.atom}", r.line, spec.row_leaf(r.row), r.col, r.n)
             for r in result if r.atom >= 0]
     row_dim = spec.rows(sorted({row[2] for row in rows}))
@@ -135,18 +183,71 @@ def fill_cube(spec: TableSpec, periods: list[Period], timezone: str) -> Cube:
     return cube
 
 
-def protected_marks(spec: TableSpec, cube: Cube, period: Period, *, k: int, timezone: str):
-    plan, _periods = plan_periods(period)
-    if period.kind != PeriodKind.CUSTOM:
-        return cached_protect(cube, release_steps(cube.dims[2], plan), k)
-    fixed = {}
-    for year in period.years:
-        last = release_groups(year)[-1][-1]
-        standard = fill_cube(spec, plan_periods(last)[1], timezone)
-        fixed.update(protected_marks(spec, standard, last, k=k, timezone=timezone))
-    released = frozenset(cube.dims[2].index(p.key) for group in plan for p in group)
-    opened = frozenset({cube.dims[2].index(period.key)})
-    return cached_protect(cube, [Release(released, opened)], k, fixed)
+def standard_periods(years: Sequence[int]) -> list[Period]:
+    return [p for year in years for group in release_groups(year) for p in group]
+
+
+class CustomRanges:
+    """The marks of custom ranges, each protected jointly with everything released before it.
+
+    Each custom range is protected in a round of its own against the standard periods of
+    its years and every custom range released before it that shares a year with them
+    (`linked_history`), whose marks stay as they were shown. Replaying the register in its
+    order makes a range's marks depend only on what was released before it, so a range
+    viewed again shows exactly what it showed first (for unchanged data).
+
+    `fine` holds the counts at the finest time atoms of all these periods (one query per
+    table); each range's own cube is summed up from it. `standard_marks(year)` gives the
+    marks of a year's standard periods as their own reports show them.
+    """
+
+    def __init__(self, fine: Cube, atoms: Sequence, released: Sequence[Period], k: int,
+                 standard_marks: Callable[[int], dict]):
+        self.fine, self.atoms, self.released, self.k = fine, atoms, list(released), k
+        self.standard_marks = standard_marks
+        self._marks: dict[str, dict] = {}
+
+    @staticmethod
+    def periods_for(period: Period, released: Sequence[Period]) -> list[Period]:
+        """Every period the marks of `period` depend on, itself last."""
+        history, years = linked_history(period, released_before(period, released))
+        return standard_periods(years) + history + [period]
+
+    @classmethod
+    def from_database(cls, spec: TableSpec, period: Period, released: Sequence[Period], *,
+                      k: int, timezone: str, connection: sa.Connection) -> CustomRanges:
+        periods = cls.periods_for(period, released)
+        standard: dict[int, dict] = {}
+
+        def standard_marks(year: int) -> dict:
+            if year not in standard:
+                last = release_groups(year)[-1][-1]
+                plan, year_periods = plan_periods(last)
+                cube = fill_cube(spec, year_periods, timezone, connection)
+                standard[year] = cached_protect(cube, release_steps(cube.dims[2], plan), k)
+            return standard[year]
+
+        return cls(fill_cube(spec, periods, timezone, connection), time_dimension(periods)[1],
+                   released, k, standard_marks)
+
+    def marks(self, target: Period) -> dict:
+        if target.key not in self._marks:
+            self._marks[target.key] = self._protect(target)
+        return self._marks[target.key]
+
+    def _protect(self, target: Period) -> dict:
+        history, years = linked_history(target, released_before(target, self.released))
+        fixed: dict = {}
+        for year in years:
+            fixed.update(self.standard_marks(year))
+        for earlier in history:
+            fixed.update(self.marks(earlier))
+        periods = standard_periods(years) + history + [target]
+        cube = coarsened(self.fine, self.atoms, periods)
+        time = cube.dims[2]
+        released = frozenset(time.index(p.key) for p in periods)
+        return cached_protect(cube, [Release(released, frozenset({time.index(target.key)}))],
+                              self.k, fixed)
 
 
 _cache: OrderedDict[str, dict] = OrderedDict()
@@ -212,13 +313,14 @@ def _rate_row(rate: Rate, rows: list[Row]) -> RateRow:
     return RateRow(rate.label, texts, rate.targets)
 
 
-def closure_median(period: Period, line: Line, *, k: int, timezone: str) -> Table:
+def closure_median(period: Period, line: Line, *, k: int, timezone: str,
+                   connection: sa.Connection) -> Table:
     """Median whole days from the report to closure, per line; hidden below k cases."""
-    _plan, periods = plan_periods(period)
-    time, atoms = time_dimension(periods)
+    periods = [period] if period.kind == PeriodKind.CUSTOM else plan_periods(period)[1]
+    _time, atoms = time_dimension(periods)
     inside = {index for index, atom in enumerate(atoms) if period.key in atom.periods}
     histograms: dict[str, Counter] = {key: Counter() for key in ("1800", "111", "both")}
-    for r in db.session.execute(queries.median_histogram(Window.of(atoms, timezone))):
+    for r in connection.execute(queries.median_histogram(Window.of(atoms, timezone))):
         if r.atom in inside:
             histograms[r.line][int(r.row)] += r.n
             histograms["both"][int(r.row)] += r.n

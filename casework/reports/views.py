@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from casework import audit
 from casework.accounts.access import allow
@@ -12,8 +13,9 @@ from casework.extensions import db
 from casework.reports import exports
 from casework.reports.charts import bar_chart
 from casework.reports.forms import ReportForm, default_year
-from casework.reports.periods import PeriodError, today_in
-from casework.reports.service import Report, build_report
+from casework.reports.periods import LINE_LABELS, PeriodError, today_in
+from casework.reports.releases import nearby_ranges, recent_releases, release_report
+from casework.reports.service import Report
 from casework.web.navigation import add_menu_item, set_home
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -43,13 +45,19 @@ def _report_for(form: ReportForm) -> Report | None:
     """Build the chosen report, or put the reason it cannot be next to the period field.
 
     A first visit shows the chooser only: a year's report may take a while the first time.
+    The request's own transaction (the session touch) is committed first: the counting runs
+    on a reading connection of its own and holds no write lock, and a custom range's
+    release is recorded afterwards in a short transaction.
     """
     if not request.args or not form.validate():
         return None
     settings = _settings()
+    user_id = current_user.id
+    db.session.commit()
     try:
-        return build_report(form.period(), form.chosen_line(), k=settings.suppression_k,
-                            timezone=settings.timezone, today=today_in(settings.timezone))
+        return release_report(form.period(), form.chosen_line(), k=settings.suppression_k,
+                              timezone=settings.timezone, today=today_in(settings.timezone),
+                              released_by=user_id)
     except PeriodError as error:
         form.kind.errors = [*form.kind.errors, str(error.args[0])]
         return None
@@ -61,8 +69,11 @@ def board():
     """Every table of the report for the chosen period and line, with charts."""
     form = _chosen_form()
     report = _report_for(form)
+    k = _settings().suppression_k
+    nearby = nearby_ranges(report.period, report.released) if report else []
     return render_template("reports/board.html", form=form, report=report, chart=bar_chart,
-                           query=request.args.to_dict())
+                           query=request.args.to_dict(), nearby=nearby,
+                           releases=recent_releases(k), line_labels=LINE_LABELS)
 
 
 @bp.get("/export.<fmt>")

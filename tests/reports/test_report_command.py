@@ -81,3 +81,20 @@ def test_a_period_without_its_dates_is_refused_with_a_reason(fresh_instance, tmp
     year = run_casework("report", "--period", "year", "--out", str(out), env=fresh_instance)
     assert year.returncode != 0 and "--year" in year.stderr
     assert not out.exists()
+
+
+def test_a_custom_range_pulled_by_the_command_is_registered_once(fresh_instance, tmp_path):
+    from casework.reports.models import ReleasedRange
+
+    app = seeded_instance(fresh_instance)
+    for fmt in ("json", "csv"):
+        result = run_casework("report", "--period", "custom", "--start", "2024-03-01",
+                              "--end", "2024-03-20", "--format", fmt,
+                              "--out", str(tmp_path / f"march.{fmt}"), env=fresh_instance)
+        assert result.returncode == 0, result.stderr
+    with app.app_context():
+        rows = db.session.execute(sa.select(ReleasedRange.start_day, ReleasedRange.line,
+                                            ReleasedRange.released_by_id)).all()
+        db.engine.dispose()
+    assert rows == [(date(2024, 3, 1), "both", None)]
+    assert exports_audited(app) == 2

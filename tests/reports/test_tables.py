@@ -8,6 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from casework.extensions import db
 from casework.reports import service
 from casework.reports.periods import Line, action_month, first_half, whole_year
 from casework.reports.tables import TABLES
@@ -36,7 +37,7 @@ def leaf_counts(cube) -> dict:
 def test_each_table_query_counts_what_python_counts(seeded, period):
     window = period.utc_bounds(ZONE)
     for spec in TABLES:
-        cube = service.fill_cube(spec, [period], ZONE)
+        cube = service.fill_cube(spec, [period], ZONE, db.session.connection())
         expected = +recount.RECOUNTS[spec.key](seeded, window)
         assert leaf_counts(cube) == dict(expected), spec.key
 
@@ -53,7 +54,8 @@ def test_every_shown_number_equals_the_recount_and_no_small_number_is_shown(seed
     report = service.build_report(period, line, k=5, timezone=ZONE, today=AFTER)
     window = period.utc_bounds(ZONE)
     for spec, table in zip(TABLES, report.tables):
-        cube = service.fill_cube(spec, service.plan_periods(period)[1], ZONE)
+        cube = service.fill_cube(spec, service.plan_periods(period)[1], ZONE,
+                                 db.session.connection())
         counted = recount.RECOUNTS[spec.key](seeded, window)
         rows, cols, _time, lines = cube.dims
         for row in table.rows:
