@@ -1,7 +1,7 @@
 """Values per second that key rotation re-encrypts, against raw AES-GCM on the same values.
 
     python -m bench.rotation [--survivors 20000] [--databases sqlite,postgresql]
-                             [--postgres-url URL] [--batch-size 500]
+                             [--postgres-url URL] [--batch-size 2000]
 
 For each database: a scratch instance (`bench.site.Site`) is filled with survivors whose
 name, phone and address are encrypted (three values and two blind indexes each), written
@@ -30,6 +30,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.site import Site
+from casework.crypto.rotation import DEFAULT_BATCH
 
 SEED_BATCH = 2000
 
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--survivors", type=int, default=20_000)
     parser.add_argument("--databases", default="sqlite")
     parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1/postgres")
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="casework-rotation-") as workdir:
         for database in options.databases.split(","):

@@ -91,3 +91,25 @@ def unseal(keyring: Keyring, envelope: str, *, table: str, column: str, record_i
     except InvalidTag:
         raise DecryptionError(f"cannot decrypt {table}.{column} of {record_id}") from None
     return plaintext.decode("utf-8")
+
+
+def reseal(keyring: Keyring, envelope: str, *, table: str, column: str,
+           record_id: str) -> tuple[str, str]:
+    """(plaintext, new envelope): decrypt for its place, seal again under the primary key.
+
+    What `unseal` then `seal` do, with the associated data's common part built once: key
+    rotation calls this for every stored value.
+    """
+    key_id, nonce, body = parse_envelope(envelope)
+    place = f"casework|{VERSION}|{table}|{column}|{record_id}|"
+    try:
+        plaintext = _cipher(keyring.get(key_id).key_for("field")).decrypt(
+            nonce, body, (place + key_id).encode())
+    except InvalidTag:
+        raise DecryptionError(f"cannot decrypt {table}.{column} of {record_id}") from None
+    primary = keyring.primary
+    new_nonce = os.urandom(NONCE_BYTES)
+    new_body = _cipher(primary.key_for("field")).encrypt(
+        new_nonce, plaintext, (place + primary.key_id).encode())
+    return (plaintext.decode("utf-8"),
+            f"{VERSION}:{primary.key_id}:{_b64(new_nonce)}:{_b64(new_body)}")

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import unicodedata
 
+import phonenumbers
 import pytest
 import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
 from casework.crypto import find_by_blind_index, normalise_name, normalise_phone
-from casework.crypto.blind_index import compute_index, index_value
+from casework.crypto.blind_index import (
+    _quick_vietnamese_e164,
+    compute_index,
+    index_value,
+    without_invisible,
+)
 from casework.crypto.keyring import with_new_primary
 from tests.crypto.scratch_models import Person
 
@@ -44,6 +51,44 @@ def test_a_foreign_number_keeps_its_country_code():
 )
 def test_names_lose_case_diacritics_and_extra_spaces(typed, expected):
     assert normalise_name(typed) == expected
+
+
+def _parsed_e164(text: str) -> str | None:
+    """What `phonenumbers` itself makes of a number: the reference for the quick path."""
+    number = phonenumbers.parse(text, "VN")
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def test_plainly_typed_vietnamese_numbers_get_the_e164_phonenumbers_gives():
+    rng = random.Random(84)
+    shapes = ["0{}", "+84{}", "0{0}{1} {2}{3}{4} {5}{6}{7}{8}", "+84 {0}{1}{2}.{3}{4}{5}.{6}{7}{8}",
+              "0{0}{1}{2}-{3}{4}{5}-{6}{7}{8}"]
+    for prefix in range(100, 1000):  # every first three digits, each in every shape
+        digits = f"{prefix}{rng.randrange(10**6):06d}"
+        for shape in shapes:
+            typed = shape.format(digits) if shape.count("{") == 1 else shape.format(*digits)
+            quick = _quick_vietnamese_e164(typed)
+            assert quick is not None and quick == _parsed_e164(typed), typed
+
+
+@pytest.mark.parametrize("typed", ["0012345678", "091234567", "09123456789", "0912  345 678",
+                                   "84912345678", "+840912345678", " 0912345678"])
+def test_other_shapes_are_left_to_phonenumbers(typed):
+    assert _quick_vietnamese_e164(typed) is None
+
+
+def _reference_name(text: str) -> str:
+    """The plain statement of name normalisation, which the translation table must equal."""
+    folded = unicodedata.normalize("NFD", without_invisible(text).casefold()).replace("đ", "d")
+    stripped = "".join(char for char in folded if not unicodedata.combining(char))
+    return " ".join(unicodedata.normalize("NFC", stripped).split())
+
+
+@given(st.text())
+def test_name_normalisation_equals_its_plain_statement(text):
+    assert normalise_name(text) == _reference_name(text)
 
 
 @given(st.text())

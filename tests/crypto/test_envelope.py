@@ -19,6 +19,7 @@ from casework.crypto import (
     seal,
     unseal,
 )
+from casework.crypto.envelope import reseal
 from casework.crypto.keyring import Keyring, new_keyring, with_new_primary, without_key
 
 PLACE = {"table": "survivors", "column": "name", "record_id": uuid.UUID(int=7)}
@@ -207,3 +208,19 @@ def test_awkward_values_survive_the_database(add_person, db_session, text):
     db_session.flush()
     db_session.expire_all()
     assert reveal(person, "name") == text and reveal(person, "note") == text
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_reseal_gives_the_plaintext_and_an_envelope_under_the_new_primary(keyring, text):
+    old = seal(keyring, text, **PLACE)
+    rotated = with_new_primary(keyring)
+    plaintext, envelope = reseal(rotated, old, **{**PLACE, "record_id": str(PLACE["record_id"])})
+    assert plaintext == text
+    assert envelope.split(":")[1] == rotated.primary_id
+    assert unseal(without_key(rotated, keyring.primary_id), envelope, **PLACE) == text
+
+
+def test_reseal_refuses_an_envelope_moved_to_another_record(keyring):
+    moved = {**PLACE, "record_id": str(uuid.UUID(int=8))}
+    with pytest.raises(DecryptionError):
+        reseal(with_new_primary(keyring), seal(keyring, "Hoa", **PLACE), **moved)
