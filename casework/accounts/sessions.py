@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from casework.accounts.models import AuthSession, User
 from casework.db import utcnow
@@ -40,7 +41,8 @@ def _expired(auth: AuthSession, now) -> str | None:
 
 def load_session_user(token: str) -> User | None:
     """The user of a live session token, or None; expired sessions are ended on the way."""
-    auth = db.session.scalar(sa.select(AuthSession).where(AuthSession.token_hash == _hash(token)))
+    auth = db.session.scalar(sa.select(AuthSession).options(joinedload(AuthSession.user))
+                             .where(AuthSession.token_hash == _hash(token)))
     if auth is None or auth.ended_at is not None or not auth.user.is_active:
         return None
     now = utcnow()

@@ -89,8 +89,10 @@ def start_call():
         flash(_("Choose a line to start the call."), "error")
         return redirect(url_for("intake.desk"))
     draft = service.start_call(current_user, line=form.line.data, channel=form.channel.data)
+    # Read before the commit expires the draft: afterwards its id would cost a new transaction.
+    draft_id = draft.id
     db.session.commit()
-    return redirect(url_for("intake.draft", draft_id=draft.id))
+    return redirect(url_for("intake.draft", draft_id=draft_id))
 
 
 def _render_draft(draft: CallDraft, form: DataCallForm):
@@ -145,12 +147,13 @@ def autosave(draft_id):
     """Save the form as typed so far; answers JSON to the page's script."""
     current = _draft_or_call(draft_id)
     saved = service.save_draft(current, _form_contents(), _save_seq())
-    db.session.commit()
+    answer = {"saved": saved, "seq": current.save_seq,
+              "saved_at": current.saved_at.isoformat(timespec="seconds")}
+    db.session.commit()  # after reading the answer: the commit expires the draft
     if not _is_fetch():
         flash(_("Draft saved."), "success")
         return redirect(url_for("intake.draft", draft_id=draft_id))
-    return jsonify(saved=saved, seq=current.save_seq,
-                   saved_at=current.saved_at.isoformat(timespec="seconds"))
+    return jsonify(**answer)
 
 
 @bp.post("/drafts/<uuid:draft_id>/close")
@@ -162,8 +165,9 @@ def close_call(draft_id):
     if not form.validate_on_submit():
         abort(400)
     call = service.log_non_data_call(current, form.call_type.data)
+    kind = taxonomy.CALL_TYPE.label(call.call_type)  # before the commit expires the call
     db.session.commit()
-    flash(_("Logged: %(kind)s.", kind=taxonomy.CALL_TYPE.label(call.call_type)), "success")
+    flash(_("Logged: %(kind)s.", kind=kind), "success")
     return redirect(url_for("intake.desk"))
 
 
@@ -180,9 +184,12 @@ def log_call(draft_id):
     record = form.to_record()
     call = service.log_data_call(current, record, _linked_call(record.previous_call_id))
     _attach_chosen_case(call, record.link_case_id)
+    # Read before the commit expires the call: afterwards its id would reload the call (and
+    # its classifications) in a new transaction, on SQLite a second wait for the write lock.
+    call_id = call.id
     db.session.commit()
     flash(_("Call logged."), "success")
-    return redirect(url_for("intake.call_detail", call_id=call.id))
+    return redirect(url_for("intake.call_detail", call_id=call_id))
 
 
 def _attach_chosen_case(call: Call, case_id: uuid.UUID | None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, SelectMultipleField, widgets
+from wtforms import RadioField, SelectField, SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
 from casework.taxonomy.codes import CodeList
@@ -26,6 +26,29 @@ def _blank_to_none(value):
     return None if value in (None, "") else str(value)
 
 
+def _listed(source: ListSource, group: str | None, code) -> bool:
+    """Whether a submitted code is one of the list's (or the group's) options."""
+    entry = _resolve(source).get(code) if isinstance(code, str) else None
+    return entry is not None and (group is None or entry.group == group)
+
+
+class _ListedCodes:
+    """Validation by looking the code up in its list, instead of building every translated
+    option label (as WTForms does) only to compare the codes."""
+
+    def _check_listed(self, form, codes) -> None:
+        if not self.validate_choice:
+            return
+        if self._choices_callable is not self._code_choices:  # choices replaced: WTForms' check
+            super().pre_validate(form)
+        elif not all(_listed(self._code_source, self._code_group, code) for code in codes):
+            raise ValidationError(NOT_LISTED)
+
+    def _keep_source(self, source: ListSource, group: str | None) -> None:
+        self._code_source, self._code_group = source, group
+        self._code_choices = self._choices_callable
+
+
 def _choices(source: ListSource, group: str | None, blank: bool) -> Callable[[], list]:
     def build() -> list[SelectChoice]:
         options = [SelectChoice(code, label) for code, label in _resolve(source).choices(group)]
@@ -34,32 +57,34 @@ def _choices(source: ListSource, group: str | None, blank: bool) -> Callable[[],
     return build
 
 
-class CodeSelectField(SelectField):
+class CodeSelectField(_ListedCodes, SelectField):
     """A drop-down of one code; blank (None) unless a validator requires an answer."""
 
     def __init__(self, label, code_list: ListSource, *, group: str | None = None,
                  blank: bool = True, **kwargs):
         super().__init__(label, choices=_choices(code_list, group, blank),
                          coerce=_blank_to_none, invalid_choice_message=NOT_LISTED, **kwargs)
+        self._keep_source(code_list, group)
 
     def pre_validate(self, form):
-        if self.data is not None:
-            super().pre_validate(form)
+        if self.data is not None and not self.process_errors:
+            self._check_listed(form, [self.data])
 
 
-class CodeRadioField(RadioField):
+class CodeRadioField(_ListedCodes, RadioField):
     """Radio buttons of one code: quick with the arrow keys, every option visible."""
 
     def __init__(self, label, code_list: ListSource, *, group: str | None = None, **kwargs):
         super().__init__(label, choices=_choices(code_list, group, blank=False),
                          coerce=_blank_to_none, invalid_choice_message=NOT_LISTED, **kwargs)
+        self._keep_source(code_list, group)
 
     def pre_validate(self, form):
-        if self.data is not None:
-            super().pre_validate(form)
+        if self.data is not None and not self.process_errors:
+            self._check_listed(form, [self.data])
 
 
-class CodeCheckboxField(SelectMultipleField):
+class CodeCheckboxField(_ListedCodes, SelectMultipleField):
     """Check boxes for a list where several codes may apply (forms of violence, flags)."""
 
     widget = widgets.ListWidget(prefix_label=False)
@@ -68,6 +93,11 @@ class CodeCheckboxField(SelectMultipleField):
     def __init__(self, label, code_list: ListSource, *, group: str | None = None, **kwargs):
         super().__init__(label, choices=_choices(code_list, group, blank=False),
                          invalid_choice_message=lambda _count: NOT_LISTED, **kwargs)
+        self._keep_source(code_list, group)
+
+    def pre_validate(self, form):
+        if self.data and not self.process_errors:
+            self._check_listed(form, self.data)
 
     def process_formdata(self, valuelist):
         # A code sent twice counts once; order follows the list, not the request.
