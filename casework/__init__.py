@@ -87,7 +87,11 @@ def configure_database(app: Flask, settings: Settings) -> None:
     from casework.db import configure_sqlite
     from casework.extensions import db, migrate
 
+    from casework.db import REPORTS_BIND
+
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url
+    if settings.reports_database_url:
+        app.config["SQLALCHEMY_BINDS"] = {REPORTS_BIND: settings.reports_database_url}
     if settings.is_sqlite:
         db_file = settings.database_url.removeprefix("sqlite:///")
         Path(db_file).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -95,7 +99,8 @@ def configure_database(app: Flask, settings: Settings) -> None:
     import_models()
     with app.app_context():
         if settings.is_sqlite:
-            configure_sqlite(db.engine)
+            for engine in db.engines.values():
+                configure_sqlite(engine)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
 
 

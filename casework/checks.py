@@ -29,6 +29,23 @@ def database_reachable(app: Flask) -> list[str]:
 
 
 @check
+def reports_replica_reachable(app: Flask) -> list[str]:
+    from casework.db import REPORTS_BIND, reading_connection
+
+    if REPORTS_BIND not in db.engines:
+        return []
+    try:
+        # Read only, as the reports do: a replica refuses writes, SQLite would wait for the
+        # write lock this check's session holds.
+        with reading_connection(db.engines[REPORTS_BIND]) as connection:
+            connection.execute(sa.text("SELECT 1 FROM report_releases LIMIT 1"))
+    except sa.exc.SQLAlchemyError as error:
+        return [f"reports replica (CASEWORK_REPORTS_DATABASE_URL) unusable: "
+                f"{type(error).__name__}"]
+    return []
+
+
+@check
 def migrations_at_head(app: Flask) -> list[str]:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory

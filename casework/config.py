@@ -36,6 +36,8 @@ class Settings:
     instance_path: Path
     database_url: str
     secret_key: str = field(repr=False)
+    # A read replica of database_url for the board's aggregate queries; empty: the primary.
+    reports_database_url: str = ""
     is_demo: bool = False
     testing: bool = False
     province_code: int = 91  # An Giang
@@ -168,6 +170,10 @@ def validate(settings: Settings) -> None:
         or settings.database_url.startswith("postgresql")
     ):
         problems.append(f"{ENV_PREFIX}DATABASE_URL must be a sqlite:// or postgresql:// URL")
+    if settings.reports_database_url and not settings.reports_database_url.startswith(
+            settings.database_url.split(":", 1)[0].split("+", 1)[0]):
+        problems.append(f"{ENV_PREFIX}REPORTS_DATABASE_URL must be a replica of the same kind "
+                        f"of database as {ENV_PREFIX}DATABASE_URL")
     if settings.session_idle_minutes < 1 or settings.session_absolute_hours < 1:
         problems.append("session timeouts must be positive")
     if settings.suppression_k < 3:  # "<2" would name the count: 1

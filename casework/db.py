@@ -191,6 +191,13 @@ def _leave_gate_after(dialect, gate: WriteGate) -> None:
 
 
 READ_ONLY_OPTION = "casework_read_only"
+# The engine of CASEWORK_REPORTS_DATABASE_URL (a read replica), when one is set.
+REPORTS_BIND = "reports"
+
+
+def reports_engine(db) -> sa.Engine:
+    """Where the board's aggregate queries run: the read replica if set, else the primary."""
+    return db.engines.get(REPORTS_BIND, db.engine)
 
 
 @contextmanager

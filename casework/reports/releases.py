@@ -53,7 +53,7 @@ def record_release(report: Report, released_by: uuid.UUID | None) -> bool:
         return True
     try:
         _lock_register()
-        current = released_ranges(db.session.connection(), report.k)
+        current = released_ranges(report.k, db.session.connection())
         if _history(period, current) != _history(period, report.released):
             db.session.rollback()
             return False

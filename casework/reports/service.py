@@ -116,8 +116,8 @@ def line_keys(line: Line) -> list[str]:
 def build_report(period: Period, line: Line, *, k: int, timezone: str, today: date) -> Report:
     """Every table of the board's report for one period and line, suppression applied."""
     check_releasable(period, today)
+    released = released_ranges(k) if period.kind == PeriodKind.CUSTOM else ()
     with report_snapshot() as connection:
-        released = released_ranges(connection, k) if period.kind == PeriodKind.CUSTOM else ()
         tables = [build_table(spec, period, line, k=k, timezone=timezone, connection=connection,
                               released=released) for spec in TABLES]
         tables.append(closure_median(period, line, k=k, timezone=timezone,
@@ -127,20 +127,28 @@ def build_report(period: Period, line: Line, *, k: int, timezone: str, today: da
 
 @contextmanager
 def report_snapshot() -> Iterator[sa.Connection]:
-    """A read-only connection showing every table as of one moment.
+    """A read-only connection showing every table as of one moment, on the read replica
+    when one is configured (CASEWORK_REPORTS_DATABASE_URL), else on the primary.
 
     On PostgreSQL a transaction of its own is raised to REPEATABLE READ so that all the
     queries share one snapshot (SQLite's deferred read transaction already does). A
     connection joined to an enclosing transaction keeps that transaction's view.
     """
-    with database.reading_connection(db.engine) as connection:
+    with database.reading_connection(database.reports_engine(db)) as connection:
         if connection.dialect.name == "postgresql" and not connection.in_nested_transaction():
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield connection
 
 
-def released_ranges(connection: sa.Connection, k: int) -> tuple[Period, ...]:
-    """The custom ranges released under threshold k, each once, in the order of release."""
+def released_ranges(k: int, connection: sa.Connection | None = None) -> tuple[Period, ...]:
+    """The custom ranges released under threshold k, each once, in the order of release.
+
+    Read from the primary (a read of its own unless `connection` is given): a replica may
+    not have the latest release yet, and each range must be protected against all of them.
+    """
+    if connection is None:
+        with database.reading_connection(db.engine) as primary:
+            return released_ranges(k, primary)
     first = sa.func.min(ReleasedRange.id)
     rows = connection.execute(
         sa.select(ReleasedRange.start_day, ReleasedRange.end_day)

@@ -87,6 +87,19 @@ def test_init_db_migrates_and_can_run_again(fresh_instance):
     assert ok(run_casework("check", env={**fresh_instance, **SECURE})).startswith("OK")
 
 
+def test_check_names_a_reports_replica_it_cannot_use(fresh_instance, tmp_path):
+    ok(run_casework("init-db", env=fresh_instance))
+    primary = fresh_instance["CASEWORK_DATABASE_URL"]
+    # A database without Casework's tables: the right server, not (yet) a replica of it.
+    empty = (f"sqlite:///{tmp_path / 'empty.db'}" if primary.startswith("sqlite")
+             else primary.rsplit("/", 1)[0] + "/postgres")
+    output = refused(run_casework("check", env={**fresh_instance, **SECURE,
+                                                "CASEWORK_REPORTS_DATABASE_URL": empty}))
+    assert "PROBLEM: reports replica (CASEWORK_REPORTS_DATABASE_URL) unusable" in output
+    same = {**fresh_instance, **SECURE, "CASEWORK_REPORTS_DATABASE_URL": primary}
+    assert ok(run_casework("check", env=same)).startswith("OK")
+
+
 def test_check_names_an_account_that_still_has_the_demo_password(fresh_instance):
     ok(run_casework("init-db", env=fresh_instance))
     ok(run_casework("create-user", "--username", "lan", "--display-name", "Lan",

@@ -173,7 +173,7 @@ def test_the_register_records_a_release_once(client, board, db_session):
     assert register_rows(db_session) == [(MARCH_1_20.start, MARCH_1_20.end, "both")]
     client.get(query(MARCH_1_20, "111"))
     assert len(register_rows(db_session)) == 2
-    assert released_ranges(db.session.connection(), K) == (MARCH_1_20,)
+    assert released_ranges(K, db.session.connection()) == (MARCH_1_20,)
 
 
 def test_a_released_range_viewed_again_shows_the_same_table(client, board):
