@@ -53,3 +53,17 @@ def test_countdowns_read_as_time_left_or_overdue(app):
         assert remaining_text(now + timedelta(hours=3, minutes=20), now) == "còn 3 giờ 20 phút"
         assert remaining_text(now - timedelta(hours=2), now) == "quá hạn 2 giờ 0 phút"
         assert remaining_text(now + timedelta(days=4, hours=5), now) == "còn 4 ngày 5 giờ"
+
+
+def test_case_rows_escape_what_they_show(app, make_user, db_session):
+    operator = make_user("operator")
+    worker = make_user("social_worker", display_name='<img src=x onerror="alert(1)">')
+    supervisor = make_user("supervisor")
+    overdue = make_case(operator, age=6, urgency="immediate",
+                        started_at=utcnow() - timedelta(hours=20))
+    service.assign_case(overdue, worker, by=supervisor)
+    page = signed_in(app, db_session, supervisor).get("/cases/overview").text
+    [row] = re.findall(rf'<tr data-case="{overdue.code}">.*?</tr>', page, re.S)
+    assert "<td>&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</td>" in row
+    assert "<img" not in row
+    assert f'href="/cases/{overdue.id}"' in row and "quá hạn" in row
