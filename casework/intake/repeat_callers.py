@@ -12,21 +12,16 @@ import uuid
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload, load_only
 
 from casework.accounts.access import visible
-from casework.crypto.blind_index import find_by_blind_index, name_search_key, phone_search_key
+from casework.crypto.blind_index import find_ids_by_blind_index, name_search_key, phone_search_key
 from casework.extensions import db
 from casework.intake import case_links
 from casework.intake.models import Call, Survivor
 
 SHOWN_CALLS = 10
-# Blind-index candidates are only decrypted and compared: their phone number or name (and a
-# call's survivor) is all that is read, not the addresses and narratives beside it. A
-# call's classifications are not loaded at all (their `selectin` would add a SELECT).
-_SURVIVOR_CANDIDATES = sa.select(Survivor).options(load_only(Survivor.phone, Survivor.name))
-_CALLER_CANDIDATES = sa.select(Call).options(load_only(Call.caller_phone, Call.survivor_id),
-                                             lazyload(Call.classifications))
+# Blind-index candidates are read as plain rows and only their phone number or name is
+# decrypted and compared, never the addresses and narratives beside it.
 # What the panel shows of an earlier call, as plain rows: no text of it is ever loaded.
 _SHOWN_CALLS = sa.select(Call.id, Call.started_at, Call.line, Call.call_type, Call.urgency)
 
@@ -45,14 +40,14 @@ def find_repeat_callers(phone: str | None, user, name: str | None = None) -> Rep
     survivor_ids: set[uuid.UUID] = set()
     caller_call_ids: set[uuid.UUID] = set()
     if phone_search_key(phone) is not None:
-        survivor_ids |= {s.id for s in find_by_blind_index(_SURVIVOR_CANDIDATES, "phone", phone)}
+        survivor_ids |= {row[0] for row in find_ids_by_blind_index(Survivor, "phone", phone)}
         # Every call from this number, visible or not, leads to its survivor's open cases;
         # the cases service then keeps only those the user may see.
-        by_caller = find_by_blind_index(_CALLER_CANDIDATES, "caller_phone", phone)
-        caller_call_ids = {call.id for call in by_caller}
-        survivor_ids |= {call.survivor_id for call in by_caller if call.survivor_id}
+        by_caller = find_ids_by_blind_index(Call, "caller_phone", phone, Call.survivor_id)
+        caller_call_ids = {call_id for call_id, _survivor in by_caller}
+        survivor_ids |= {survivor for _call, survivor in by_caller if survivor}
     if name_search_key(name) is not None:
-        survivor_ids |= {s.id for s in find_by_blind_index(_SURVIVOR_CANDIDATES, "name", name)}
+        survivor_ids |= {row[0] for row in find_ids_by_blind_index(Survivor, "name", name)}
     calls = _visible_calls(caller_call_ids, survivor_ids, user)
     return RepeatCallers(calls, case_links.open_cases_for(survivor_ids, user))
 

@@ -16,6 +16,7 @@ from casework.crypto import find_by_blind_index, normalise_name, normalise_phone
 from casework.crypto.blind_index import (
     _quick_vietnamese_e164,
     compute_index,
+    find_ids_by_blind_index,
     index_value,
     without_invisible,
 )
@@ -176,3 +177,14 @@ def test_a_colliding_index_value_is_not_a_match(app, keyring, add_person, monkey
     stored_other = add_person(phone=other)
     assert stored_other.phone_index == target.phone_index
     assert find_by_blind_index(Person, "phone", "0912345678") == [target]
+    assert find_ids_by_blind_index(Person, "phone", "0912345678") == [(target.id,)]
+
+
+@pytest.mark.parametrize("typed", SAME_PHONE)
+def test_plain_rows_find_what_the_records_find(add_person, typed):
+    person = add_person(phone="0912 345 678", name="Hoa")
+    add_person(phone="0912 345 679", name="Lan")
+    assert find_by_blind_index(Person, "phone", typed) == [person]
+    assert find_ids_by_blind_index(Person, "phone", typed, Person.name_index) == [
+        (person.id, person.name_index)]
+    assert find_ids_by_blind_index(Person, "phone", "   ") == []
