@@ -84,10 +84,8 @@ def configure_flask(app: Flask, settings: Settings) -> None:
 
 
 def configure_database(app: Flask, settings: Settings) -> None:
-    from casework.db import configure_sqlite
+    from casework.db import REPORTS_BIND, configure_sqlite
     from casework.extensions import db, migrate
-
-    from casework.db import REPORTS_BIND
 
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url
     if settings.reports_database_url:

@@ -170,8 +170,8 @@ def validate(settings: Settings) -> None:
         or settings.database_url.startswith("postgresql")
     ):
         problems.append(f"{ENV_PREFIX}DATABASE_URL must be a sqlite:// or postgresql:// URL")
-    if settings.reports_database_url and not settings.reports_database_url.startswith(
-            settings.database_url.split(":", 1)[0].split("+", 1)[0]):
+    if settings.reports_database_url and (
+            _database_kind(settings.reports_database_url) != _database_kind(settings.database_url)):
         problems.append(f"{ENV_PREFIX}REPORTS_DATABASE_URL must be a replica of the same kind "
                         f"of database as {ENV_PREFIX}DATABASE_URL")
     if settings.session_idle_minutes < 1 or settings.session_absolute_hours < 1:
@@ -186,6 +186,11 @@ def validate(settings: Settings) -> None:
     problems.extend(_case_deadline_problems(settings))
     if problems:
         raise ConfigError("; ".join(problems))
+
+
+def _database_kind(url: str) -> str:
+    """"sqlite" or "postgresql" (or whatever else was given), without the driver."""
+    return url.split(":", 1)[0].split("+", 1)[0]
 
 
 def _age_band_problems(bands: tuple[str, ...]) -> list[str]:

@@ -20,8 +20,6 @@ from casework.intake import case_links
 from casework.intake.models import Call, Survivor
 
 SHOWN_CALLS = 10
-# Blind-index candidates are read as plain rows and only their phone number or name is
-# decrypted and compared, never the addresses and narratives beside it.
 # What the panel shows of an earlier call, as plain rows: no text of it is ever loaded.
 _SHOWN_CALLS = sa.select(Call.id, Call.started_at, Call.line, Call.call_type, Call.urgency)
 
@@ -36,7 +34,11 @@ class RepeatCallers:
 
 
 def find_repeat_callers(phone: str | None, user, name: str | None = None) -> RepeatCallers:
-    """Earlier calls and open cases the user may see, for a phone number or a survivor's name."""
+    """Earlier calls and open cases the user may see, for a phone number or a survivor's name.
+
+    Blind-index candidates are read as plain rows, and only their phone number or name is
+    decrypted and compared, never the addresses and narratives beside it.
+    """
     survivor_ids: set[uuid.UUID] = set()
     caller_call_ids: set[uuid.UUID] = set()
     if phone_search_key(phone) is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -90,7 +90,7 @@ def _recorded(period: Period, line: Line, k: int) -> bool:
 class ReleasedEntry:
     period: Period
     line: Line
-    released_on: object  # aware datetime
+    released_on: datetime
 
 
 def recent_releases(k: int, limit: int = 50) -> list[ReleasedEntry]:

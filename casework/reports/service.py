@@ -195,6 +195,14 @@ def standard_periods(years: Sequence[int]) -> list[Period]:
     return [p for year in years for group in release_groups(year) for p in group]
 
 
+def _dependencies(period: Period, released: Sequence[Period]
+                  ) -> tuple[list[Period], list[int], list[Period]]:
+    """What a custom range's marks depend on: the earlier ranges it is protected with, the
+    years of them all, and every period involved (the standard ones first, itself last)."""
+    history, years = linked_history(period, released_before(period, released))
+    return history, years, standard_periods(years) + history + [period]
+
+
 class CustomRanges:
     """The marks of custom ranges, each protected jointly with everything released before it.
 
@@ -215,16 +223,10 @@ class CustomRanges:
         self.standard_marks = standard_marks
         self._marks: dict[str, dict] = {}
 
-    @staticmethod
-    def periods_for(period: Period, released: Sequence[Period]) -> list[Period]:
-        """Every period the marks of `period` depend on, itself last."""
-        history, years = linked_history(period, released_before(period, released))
-        return standard_periods(years) + history + [period]
-
     @classmethod
     def from_database(cls, spec: TableSpec, period: Period, released: Sequence[Period], *,
                       k: int, timezone: str, connection: sa.Connection) -> CustomRanges:
-        periods = cls.periods_for(period, released)
+        periods = _dependencies(period, released)[2]
         standard: dict[int, dict] = {}
 
         def standard_marks(year: int) -> dict:
@@ -244,13 +246,12 @@ class CustomRanges:
         return self._marks[target.key]
 
     def _protect(self, target: Period) -> dict:
-        history, years = linked_history(target, released_before(target, self.released))
+        history, years, periods = _dependencies(target, self.released)
         fixed: dict = {}
         for year in years:
             fixed.update(self.standard_marks(year))
         for earlier in history:
             fixed.update(self.marks(earlier))
-        periods = standard_periods(years) + history + [target]
         cube = coarsened(self.fine, self.atoms, periods)
         time = cube.dims[2]
         released = frozenset(time.index(p.key) for p in periods)
