@@ -7,29 +7,46 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
 
 from casework.reports.periods import (
     LINE_LABELS, PERIOD_KIND_LABELS, Line, Period, PeriodKind, standard_period,
 )
+from casework.taxonomy.fields import NOT_LISTED
 from casework.web.forms import choices
 
 FIRST_YEAR = 2000
+LAST_YEAR = 2100
+NOT_A_DATE = _l("Enter a date as day/month/year.")
+
+
+def _parsed(_form, field) -> None:
+    """Stop at a value that could not be read: its own message says enough."""
+    if field.process_errors:
+        raise StopValidation()
 
 
 class ReportForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that only reads
 
+    # Every message is the project's own, so that the chooser speaks the board's language
+    # (WTForms' built-in messages are English).
     kind = SelectField(_l("Period"), choices=choices((k.value, label) for k, label in
                                                      PERIOD_KIND_LABELS.items()),
-                       default=PeriodKind.YEAR.value)
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(FIRST_YEAR, 2100)])
-    start = DateField(_l("From (custom range)"), validators=[Optional()])
-    end = DateField(_l("To (custom range)"), validators=[Optional()])
+                       default=PeriodKind.YEAR.value, invalid_choice_message=NOT_LISTED)
+    year = IntegerField(
+        _l("Year"), invalid_value_message=_l("Enter the year in four digits, such as 2025."),
+        validators=[_parsed, Optional(), NumberRange(
+            FIRST_YEAR, LAST_YEAR, message=_l("Choose a year from %(min)s to %(max)s."))])
+    start = DateField(_l("From (custom range)"), validators=[Optional()],
+                      invalid_value_message=NOT_A_DATE)
+    end = DateField(_l("To (custom range)"), validators=[Optional()],
+                    invalid_value_message=NOT_A_DATE)
     line = RadioField(_l("Line"), choices=choices((line.value, label) for line, label in
                                                   LINE_LABELS.items()),
-                      default=Line.BOTH.value, validators=[InputRequired()])
+                      default=Line.BOTH.value, validators=[InputRequired(_l("Choose a line."))],
+                      invalid_choice_message=NOT_LISTED)
 
     def validate(self, extra_validators=None) -> bool:
         """Check the fields, then that a standard period has its year and a custom range

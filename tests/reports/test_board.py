@@ -187,15 +187,18 @@ def test_every_export_is_audited(client, board, db_session):
 @pytest.mark.parametrize("query, message", [
     ("?kind=custom&start=2024-05-01&end=2024-04-01&line=both", "đứng trước ngày bắt đầu"),
     ("?kind=custom&start=2024-05-01&line=both", "ngày kết thúc của khoảng"),
-    ("?kind=year&year=abc&line=both", ""),
-    ("?kind=year&year=2999&line=both", ""),
-    ("?kind=moon&year=2024&line=both", ""),
-    ("?kind=year&year=2024&line=999", ""),
+    ("?kind=year&year=abc&line=both", "Hãy nhập năm gồm bốn chữ số"),
+    ("?kind=year&year=2999&line=both", "Hãy chọn năm từ 2000 đến 2100"),
+    ("?kind=moon&year=2024&line=both", "Hãy chọn một trong các lựa chọn có sẵn"),
+    ("?kind=year&year=2024&line=999", "Hãy chọn một trong các lựa chọn có sẵn"),
+    ("?kind=custom&start=31/02/2024&end=2024-04-01&line=both", "ngày/tháng/năm"),
 ])
 def test_bad_choices_are_explained_next_to_the_field_and_kept(client, board, query, message):
     page = client.get("/reports/" + query)
     assert page.status_code == 200
     assert 'class="error"' in page.text and message in page.text
+    assert "Not a valid" not in page.text and "Number must be" not in page.text  # in Vietnamese
+    assert page.text.count('class="error"') == 1, "one reason, beside its field"
     assert 'id="table-calls"' not in page.text
     assert client.get("/reports/export.csv" + query).status_code == 302
 
