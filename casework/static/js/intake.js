@@ -91,7 +91,9 @@
   }
 
   function showSaved() {
-    const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    // In the page's language and on the 24-hour clock, as the server writes times.
+    const time = new Date().toLocaleTimeString(document.documentElement.lang || [],
+      { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
     status.textContent = status.dataset.savedText.replace("{time}", time);
     status.classList.remove("failed");
   }
