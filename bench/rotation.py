@@ -49,7 +49,7 @@ class Rate:
 def seed_survivors(site: Site, count: int) -> None:
     """Add survivors with an encrypted name, phone and address, as the models write them."""
     from casework.extensions import db
-    from casework.intake.models import Survivor
+    from casework.people.models import Survivor
 
     with site.app.app_context():
         for start in range(0, count, SEED_BATCH):

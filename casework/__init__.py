@@ -31,6 +31,7 @@ MODEL_MODULES = (
     "casework.accounts.models",
     "casework.audit.models",
     "casework.crypto.models",
+    "casework.people.models",
     "casework.intake.models",
     "casework.cases.models",
     "casework.referrals.models",

@@ -61,6 +61,10 @@ class Settings:
     urgent_child_deadline_hours: int = 12
     public_holidays: tuple[str, ...] = ()
     blind_index_bits: int = 16
+    # Phone numbers and names one user may look up for repeat callers per window: enough for
+    # a busy shift, too few to test a list of numbers for open cases.
+    repeat_lookup_limit: int = 60
+    repeat_lookup_window_minutes: int = 10
     # Survivor age bands for reports (DOMAIN.md); "0-5" style, ending with an open band.
     age_bands: tuple[str, ...] = ("0-5", "6-11", "12-15", "16-17", "18-59", "60+")
     keyring_env: str | None = field(default=None, repr=False)
@@ -180,6 +184,9 @@ def validate(settings: Settings) -> None:
         problems.append(f"{ENV_PREFIX}SUPPRESSION_K must be at least 3")
     if not 8 <= settings.blind_index_bits <= 32:
         problems.append(f"{ENV_PREFIX}BLIND_INDEX_BITS must be between 8 and 32")
+    if settings.repeat_lookup_limit < 1 or settings.repeat_lookup_window_minutes < 1:
+        problems.append(f"{ENV_PREFIX}REPEAT_LOOKUP_LIMIT and "
+                        f"{ENV_PREFIX}REPEAT_LOOKUP_WINDOW_MINUTES must be positive")
     problems.extend(_age_band_problems(settings.age_bands))
     if settings.default_locale not in ("vi", "en"):
         problems.append(f"{ENV_PREFIX}DEFAULT_LOCALE must be vi or en")

@@ -38,7 +38,8 @@ PLAIN = sa.Table(
 def _models():
     try:
         from casework.intake import repeat_callers
-        from casework.intake.models import Call, Survivor
+        from casework.intake.models import Call
+        from casework.people.models import Survivor
     except ImportError as error:
         raise Unavailable(f"intake's repeat-caller lookup is missing ({error})") from None
     return repeat_callers, Call, Survivor

@@ -25,3 +25,5 @@ class AuditEntry(db.Model):
     outcome: Mapped[str] = mapped_column(sa.String(16), default="ok")
     key_id: Mapped[str] = mapped_column(sa.String(32))
     mac: Mapped[str] = mapped_column(sa.String(64))
+    # A search's keyed hash (casework.crypto.search_hash), never the term searched for.
+    term_hash: Mapped[str | None] = mapped_column(sa.String(64))

@@ -31,6 +31,8 @@ def canonical(entry: AuditEntry) -> bytes:
         str(entry.actor_id or ""), entry.action, entry.object_type or "",
         str(entry.object_id or ""), entry.outcome, entry.key_id,
     )
+    if entry.term_hash:  # entries without one keep the MAC they were written with
+        fields += (entry.term_hash,)
     return "\x1f".join(fields).encode()
 
 
@@ -86,6 +88,7 @@ def record(
     *,
     outcome: str = "ok",
     actor_id: uuid.UUID | None = None,
+    term_hash: str | None = None,
 ) -> AuditEntry:
     """Append an event to the chain inside the current transaction; holds ids, never text."""
     session = db.session
@@ -100,6 +103,7 @@ def record(
         object_id=object_id,
         outcome=outcome,
         key_id=keyring.primary_id,
+        term_hash=term_hash,
     )
     entry.mac = compute_mac(keyring, entry, last_mac)
     session.add(entry)

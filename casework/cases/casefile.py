@@ -33,7 +33,8 @@ from casework.cases.models import (
 from casework.cases.queries import events_of, users_by_id
 from casework.crypto import reveal
 from casework.extensions import db
-from casework.intake.models import Call, Survivor
+from casework.intake.models import Call
+from casework.people.models import Survivor
 from casework.referrals.codes import SERVICE_TYPE
 from casework.referrals.models import Referral, ServiceDelivery, ServiceProvider
 

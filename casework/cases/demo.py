@@ -21,7 +21,8 @@ from casework.cases.schedule import local_today
 from casework.cases.seeding import insert_cases
 from casework.cases.synthetic import CaseSource
 from casework.extensions import db
-from casework.intake.models import Call, Survivor
+from casework.intake.models import Call
+from casework.people.models import Survivor
 
 # From the most recent report to the oldest: the stage each demo case has reached.
 DEMO_STAGES = ("new", "new", "initial_assessment", "initial_assessment", "detailed_assessment",

@@ -5,6 +5,7 @@ from casework.crypto.blind_index import (
     find_by_blind_index,
     normalise_name,
     normalise_phone,
+    search_hash,
 )
 from casework.crypto.envelope import envelope_key_id, parse_envelope, seal, unseal
 from casework.crypto.errors import (
@@ -38,6 +39,7 @@ __all__ = [
     "encrypted_column",
     "envelope_key_id",
     "find_by_blind_index",
+    "search_hash",
     "load_keyring",
     "new_keyring",
     "normalise_name",

@@ -151,6 +151,20 @@ def index_value(key: MasterKey, kind: str, search_key: str, bits: int) -> int:
     return value - (1 << 32) if value >= (1 << 31) else value
 
 
+def search_hash(kind: str, text: str | None) -> str | None:
+    """A full keyed hash (HMAC-SHA256 under the primary key's search key) of a searched term.
+
+    The audit trail keeps it instead of the term: the same number or name typed in any
+    format gives the same hash, so repeated and enumerating searches show, while the log
+    holds no phone number or name. Hashes change when the primary key is rotated.
+    """
+    search_key = SEARCH_KEYS[kind](text)
+    if search_key is None:
+        return None
+    key = _keyring().primary.key_for("search")
+    return hmac.new(key, f"{kind}\x1f{search_key}".encode(), "sha256").hexdigest()
+
+
 def compute_index(key: MasterKey, kind: str, plaintext: str | None, bits: int) -> int | None:
     """The blind index of a plaintext under one key, or None if there is nothing to index."""
     search_key = SEARCH_KEYS[kind](plaintext)

@@ -1,7 +1,7 @@
 """The keyring: named 256-bit master keys, one primary, each deriving its purpose keys.
 
-Each master key derives separate keys for field encryption, blind indexes, the audit chain
-and backups through HKDF with distinct labels, so no key serves two purposes.
+Each master key derives separate keys for field encryption, blind indexes, the audit chain,
+backups and the hashes of searched terms kept in the audit trail through HKDF with distinct labels, so no key serves two purposes.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from casework.crypto.errors import KeyringError, UnknownKeyError
 
-PURPOSES = ("field", "index", "audit", "backup")
+PURPOSES = ("field", "index", "audit", "backup", "search")
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 KEY_BYTES = 32
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -211,6 +211,8 @@ class DataCallForm(FlaskForm):
     # Links chosen in the repeat-caller panel.
     previous_call_id = HiddenField()
     link_case_id = HiddenField()
+    confirm_same_survivor = BooleanField(
+        _l("I asked the caller: the earlier call is about the same person as this one"))
 
     def validate_service_line(self, field):
         if self.line.data == "111" and field.data is None:
@@ -260,6 +262,7 @@ class DataCallForm(FlaskForm):
             narrative=(self.narrative.data or "").strip() or None,
             previous_call_id=_uuid_or_none(self.previous_call_id.data),
             link_case_id=_uuid_or_none(self.link_case_id.data),
+            confirm_same_survivor=bool(self.confirm_same_survivor.data),
         )
 
 
@@ -290,6 +293,7 @@ class PhoneLookupForm(FlaskForm):
     name = text_field(_l("Name"), NAME_MAX)
     previous_call_id = HiddenField()
     link_case_id = HiddenField()
+    confirm_same_survivor = BooleanField()
 
 
 class CaseChoiceForm(FlaskForm):

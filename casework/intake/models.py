@@ -1,4 +1,4 @@
-"""Calls to the 1800 hotline and the 111 child line, the people they concern, and drafts.
+"""Calls to the 1800 hotline and the 111 child line, and drafts.
 
 Coded columns hold taxonomy codes (casework.taxonomy), never labels, and are all that
 reports read. Names, phone numbers, addresses and narratives are encrypted; phone numbers
@@ -8,7 +8,7 @@ and names also carry a blind index so that a repeat caller can be found.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,6 +19,7 @@ from casework.crypto import encrypted_column
 from casework.crypto.blind_index import blind_index_column
 from casework.db import UUIDPrimaryKey, utcnow
 from casework.extensions import db
+from casework.people.models import Survivor
 
 CODE = sa.String(32)
 # Limits of the encrypted free-text fields, enforced by the forms (the columns are Text).
@@ -27,50 +28,6 @@ PHONE_MAX = 40
 ADDRESS_MAX = 500
 NARRATIVE_MAX = 20_000
 MAX_AGE = 120
-
-
-class Survivor(UUIDPrimaryKey, db.Model):
-    """The person harmed or at risk: a child or an adult survivor of violence."""
-
-    __tablename__ = "survivors"
-
-    name = encrypted_column()
-    name_index = blind_index_column(source="name", kind="name")
-    phone = encrypted_column()
-    phone_index = blind_index_column(source="phone", kind="phone")
-    address = encrypted_column()
-    sex: Mapped[str | None] = mapped_column(CODE)
-    age: Mapped[int | None] = mapped_column(sa.SmallInteger)
-    birth_date: Mapped[date | None]
-    age_band: Mapped[str] = mapped_column(CODE, default="unknown")
-    is_child_vn: Mapped[bool | None]  # under 16: a child in Vietnamese law
-    is_minor: Mapped[bool | None]  # under 18
-    ethnicity: Mapped[str | None] = mapped_column(CODE)
-    is_ethnic_minority: Mapped[bool | None]
-    disability: Mapped[str | None] = mapped_column(CODE)
-    province_code: Mapped[int | None] = mapped_column(sa.SmallInteger)
-    commune_code: Mapped[str | None] = mapped_column(sa.String(10), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    vulnerabilities: Mapped[list[SurvivorVulnerability]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
-    )
-
-    @property
-    def vulnerability_codes(self) -> list[str]:
-        return sorted(item.code for item in self.vulnerabilities)
-
-
-class SurvivorVulnerability(db.Model):
-    """One "special circumstances" flag (Law on Children Art. 10) of a survivor."""
-
-    __tablename__ = "survivor_vulnerabilities"
-
-    survivor_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("survivors.id", ondelete="CASCADE"), primary_key=True
-    )
-    code: Mapped[str] = mapped_column(CODE, primary_key=True)
 
 
 class Call(UUIDPrimaryKey, db.Model):
@@ -109,6 +66,9 @@ class Call(UUIDPrimaryKey, db.Model):
         sa.ForeignKey("survivors.id"), index=True
     )
     previous_call_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("calls.id"))
+    # The survivor as described on this call (JSON), written once when the call is logged:
+    # the survivor's own row holds their current details, which later calls may change.
+    survivor_details = encrypted_column()
 
     setting: Mapped[str | None] = mapped_column(CODE)
     perpetrator_relationship: Mapped[str | None] = mapped_column(CODE)

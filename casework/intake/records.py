@@ -85,6 +85,7 @@ class CallRecord:
     narrative: str | None = None
     previous_call_id: uuid.UUID | None = None
     link_case_id: uuid.UUID | None = None
+    confirm_same_survivor: bool = False  # the operator confirmed the earlier call is about them
 
 
 def implied_classifications(chosen: dict[str, list[str]]) -> set[tuple[str, str]]:

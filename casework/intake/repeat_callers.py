@@ -17,7 +17,8 @@ from casework.accounts.access import visible
 from casework.crypto.blind_index import find_ids_by_blind_index, name_search_key, phone_search_key
 from casework.extensions import db
 from casework.intake import case_links
-from casework.intake.models import Call, Survivor
+from casework.intake.models import Call
+from casework.people.models import Survivor
 
 SHOWN_CALLS = 10
 # What the panel shows of an earlier call, as plain rows: no text of it is ever loaded.

@@ -25,7 +25,8 @@ from casework.accounts.models import User
 from casework.accounts.roles import Role
 from casework.db import utcnow
 from casework.extensions import db
-from casework.intake.models import Call, CallClassification, Survivor, SurvivorVulnerability
+from casework.intake.models import Call, CallClassification
+from casework.people.models import Survivor, SurvivorVulnerability
 from casework.intake.synthetic import SeedContext, SyntheticCall, call_times, synthetic_call
 
 DEFAULT_BATCH = 5000

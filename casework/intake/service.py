@@ -18,10 +18,18 @@ from casework.accounts.access import visible
 from casework.crypto import reveal
 from casework.db import utcnow
 from casework.extensions import db
-from casework.intake.models import Call, CallClassification, CallDraft, Survivor
+from casework.intake.models import Call, CallClassification, CallDraft
+from casework.people.models import Survivor
 from casework.intake.records import CallRecord, action_deadline, implied_classifications
 from casework.intake.repeat_callers import RepeatCallers, find_repeat_callers
-from casework.intake.survivors import record_survivor
+from casework.intake.survivors import (
+    SurvivorAsRecorded,
+    is_child_after,
+    record_survivor,
+    said_about_survivor,
+    survivor_as_recorded,
+)
+from casework.people.service import is_evidently_same
 
 DRAFT_FORMAT = 1
 # Form keys that are not part of what the operator typed.
@@ -30,6 +38,10 @@ NOT_CONTENTS = frozenset({"csrf_token", "save_seq", "fetch"})
 
 class IntakeError(ValueError):
     """A call operation was refused; the code says why (shown to the operator translated)."""
+
+
+class SameSurvivorUnconfirmedError(IntakeError):
+    """An earlier call was chosen as about the same person on the caller's phone alone."""
 
 
 def _settings():
@@ -129,22 +141,35 @@ def log_data_call(draft: CallDraft, record: CallRecord, previous: Call | None = 
     """Log a data call with its caller, survivor and classifications."""
     if record.call_type not in taxonomy.DATA_CALL_TYPES:
         raise IntakeError("not_a_data_call_type")
+    check_same_survivor(record, previous)
     call = _close(draft, record.call_type, line=record.line, channel=record.channel,
                   service_line=record.service_line)
     _fill_call(call, record)
     call.previous_call_id = previous.id if previous else None
-    survivor, survivor_action = record_survivor(call, record, previous)
     pairs = implied_classifications(record.classifications)
     _classify(call, pairs)
     call.gbvims_type = taxonomy.gbvims_type_for(pairs)
     call.chi_category = taxonomy.chi_category_for(call.call_type, pairs, call.counselling_topic)
     call.action_deadline_at = action_deadline(
-        call.started_at, call.urgency, survivor.is_child_vn if survivor else None,
+        call.started_at, call.urgency, is_child_after(said_about_survivor(record), previous),
         _settings().urgent_child_deadline_hours)
-    if survivor_action:
-        audit.record(survivor_action, "survivor", survivor.id)
+    record_survivor(call, record, previous)
     audit.record("call_log", "call", call.id)
     return call
+
+
+def check_same_survivor(record: CallRecord, previous: Call | None) -> None:
+    """Refuse to share an earlier call's survivor on the caller's phone alone, unconfirmed.
+
+    The survivor's own phone or full name is evidence; a caller's phone is not, since a
+    mother may call about herself and about her child from one phone.
+    """
+    if previous is None or previous.survivor_id is None or record.confirm_same_survivor:
+        return
+    said = said_about_survivor(record)
+    survivor = db.session.get(Survivor, previous.survivor_id)
+    if not is_evidently_same(survivor, name=said.get("name"), phone=said.get("phone")):
+        raise SameSurvivorUnconfirmedError("same_survivor_unconfirmed")
 
 
 _CALL_FIELDS = (
@@ -180,20 +205,30 @@ class RevealedCall:
     caller_name: str | None
     caller_phone: str | None
     narrative: str | None
-    survivor_name: str | None
-    survivor_phone: str | None
-    survivor_address: str | None
+    survivor: SurvivorAsRecorded | None
+
+    @property
+    def survivor_name(self) -> str | None:
+        return self.survivor.name if self.survivor else None
+
+    @property
+    def survivor_phone(self) -> str | None:
+        return self.survivor.phone if self.survivor else None
+
+    @property
+    def survivor_address(self) -> str | None:
+        return self.survivor.address if self.survivor else None
 
 
 def reveal_call(call: Call) -> RevealedCall:
-    """Decrypt a call's sensitive fields for display, recording the view in the audit trail."""
+    """Decrypt a call's sensitive fields for display, recording the view in the audit trail.
+
+    The survivor is shown as this call recorded them, whatever later calls said.
+    """
     audit.record("view", "call", call.id)
-    survivor = survivor_of(call)
     return RevealedCall(
         caller_name=reveal(call, "caller_name"),
         caller_phone=reveal(call, "caller_phone"),
         narrative=reveal(call, "narrative"),
-        survivor_name=reveal(survivor, "name") if survivor else None,
-        survivor_phone=reveal(survivor, "phone") if survivor else None,
-        survivor_address=reveal(survivor, "address") if survivor else None,
+        survivor=survivor_as_recorded(call),
     )

@@ -46,6 +46,9 @@ NON_DATA_KEYS = {"silent": "s", "hang_up": "h", "prank": "p", "abusive": "a",
                  "wrong_number": "w", "test": "t", "thanks": "k"}
 START_KEYS = (("111", "1"), ("1800", "8"))
 URGENCY_BADGES = {"immediate": "danger", "urgent": "warn", "routine": ""}
+UNCONFIRMED_SURVIVOR = _l("The earlier call you chose matched only the caller's phone. Ask the "
+                          "caller whether it is about the same person and tick the box, or "
+                          "choose \"Do not link\".")
 
 
 @bp.context_processor
@@ -182,7 +185,12 @@ def log_call(draft_id):
         service.save_draft(current, _form_contents(), max(_save_seq(), current.save_seq))
         return _render_draft(current, form)
     record = form.to_record()
-    call = service.log_data_call(current, record, _linked_call(record.previous_call_id))
+    try:
+        call = service.log_data_call(current, record, _linked_call(record.previous_call_id))
+    except service.SameSurvivorUnconfirmedError:
+        form.confirm_same_survivor.errors = [UNCONFIRMED_SURVIVOR]
+        service.save_draft(current, _form_contents(), max(_save_seq(), current.save_seq))
+        return _render_draft(current, form)
     _attach_chosen_case(call, record.link_case_id)
     # Read before the commit expires the call: afterwards its id would reload the call (and
     # its classifications) in a new transaction, on SQLite a second wait for the write lock.

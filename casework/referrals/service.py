@@ -21,7 +21,7 @@ from casework.cases.models import Case
 from casework.cases.schedule import local_today
 from casework.db import utcnow
 from casework.extensions import db
-from casework.intake.models import Survivor
+from casework.people.models import Survivor
 from casework.referrals.codes import REFERRAL_SERVICE_TYPES, SERVICE_TYPE
 from casework.referrals.models import Referral, ServiceDelivery, ServiceProvider
 from casework.taxonomy import age_on

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from casework.cases.models import Case
 from casework.db import utcnow
 from casework.extensions import db
-from casework.intake.models import Call, Survivor
+from casework.intake.models import Call
+from casework.people.models import Survivor
 from casework.referrals.models import Referral
 
 REPORT_INDEXES = (

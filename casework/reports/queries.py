@@ -16,7 +16,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 
 from casework.cases.models import Case, CaseCall
-from casework.intake.models import Call, CallClassification, Survivor
+from casework.intake.models import Call, CallClassification
+from casework.people.models import Survivor
 from casework.referrals.models import Referral, ServiceDelivery
 from casework.referrals.codes import REFERRAL_SERVICE_TYPES
 from casework.reports.cube import TimeAtom

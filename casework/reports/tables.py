@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from casework.cases.codes import CLOSURE_REASON
 from casework.cases.models import Case
-from casework.intake.models import Survivor
+from casework.people.models import Survivor
 from casework.referrals.codes import REFERRAL_STATUS, SERVICE_TYPE
 from casework.reports import queries
 from casework.reports.cube import Dimension, count_dimension, flat_dimension, multi_valued_dimension

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from casework.cases import service
 from casework.db import utcnow
 from casework.extensions import db
-from casework.intake.models import Call, Survivor
+from casework.intake.models import Call
+from casework.people.models import Survivor
 from casework.taxonomy import is_child_vn, is_minor
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from casework import create_app
 from casework.accounts.models import User
 from casework.extensions import db
-from casework.intake.models import Survivor
+from casework.people.models import Survivor
 
 
 def instance_app(env: dict):

@@ -19,7 +19,7 @@ from casework.crypto.backup import database_kind, restore_backup
 from casework.crypto.backup_format import MAGIC, BackupError, BackupWriter, decrypt_chunks
 from casework.crypto.keyring import new_keyring, with_new_primary
 from casework.extensions import db
-from casework.intake.models import Survivor
+from casework.people.models import Survivor
 from tests.crypto.populate import instance_app, populate
 
 

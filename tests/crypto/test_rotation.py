@@ -19,7 +19,7 @@ from casework.config import KEYRING_DIR, KEYRING_FILE
 from casework.crypto import find_by_blind_index, reveal
 from casework.crypto.keyring import load_keyring_file
 from casework.extensions import db
-from casework.intake.models import Survivor
+from casework.people.models import Survivor
 from tests.crypto.populate import count_under_key, instance_app, populate, survivor_phone
 
 USERS, SURVIVORS, BATCH = 12_000, 300, 1_000

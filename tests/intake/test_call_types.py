@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from casework import taxonomy
 from casework.audit.models import AuditEntry
 from casework.crypto import reveal
-from casework.intake.models import Call, CallDraft, Survivor
+from casework.intake.models import Call, CallDraft
+from casework.people.models import Survivor
 from tests.intake.conftest import draft_at, valid_form
 
 

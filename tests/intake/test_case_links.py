@@ -47,7 +47,8 @@ def test_a_follow_up_call_is_attached_to_the_open_case_of_the_same_number(
                         headers={"X-Requested-With": "fetch"}).get_data(as_text=True)
     assert f'name="link_case_id" value="{case.id}"' in panel
     client.post(f"{url}/log", data=valid_form(call_type="follow_up", link_case_id=str(case.id),
-                                              previous_call_id=str(first.id)))
+                                              previous_call_id=str(first.id),
+                                              confirm_same_survivor="y"))
     from tests.intake.test_call_types import call_at
 
     assert cases_of(db_session, call_at(url)) == [case]

@@ -72,6 +72,7 @@ def test_linking_to_an_earlier_call_reuses_its_survivor(client, operator, start_
     url = start_call()
     client.post(f"{url}/log", data=valid_form(call_type="follow_up",
                                               previous_call_id=str(earlier.id),
+                                              confirm_same_survivor="y",
                                               survivor_name="", survivor_age="9"))
     from tests.intake.test_call_types import call_at
 

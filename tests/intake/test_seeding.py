@@ -9,7 +9,8 @@ from casework.crypto import reveal
 from casework.crypto.blind_index import find_by_blind_index
 from casework.extensions import db
 from casework.intake import seeding
-from casework.intake.models import Call, CallClassification, Survivor
+from casework.intake.models import Call, CallClassification
+from casework.people.models import Survivor
 from tests.support.servers import run_casework
 
 

@@ -78,7 +78,7 @@ def test_a_refused_form_is_saved_to_the_draft(client, operator, start_call):
 
 def test_the_age_may_come_from_the_date_of_birth_alone(client, operator, start_call,
                                                       db_session):
-    from casework.intake.models import Survivor
+    from casework.people.models import Survivor
     from tests.intake.test_call_types import call_at
 
     born = date.today().replace(year=date.today().year - 16) - timedelta(days=1)

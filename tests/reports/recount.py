@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from casework.cases.models import Case, CaseCall
 from casework.extensions import db
-from casework.intake.models import Call, Survivor
+from casework.intake.models import Call
+from casework.people.models import Survivor
 from casework.referrals.codes import REFERRAL_SERVICE_TYPES
 from casework.referrals.models import Referral, ServiceDelivery
 from casework.taxonomy import URGENT_LEVELS

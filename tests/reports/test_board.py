@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from casework.audit.models import AuditEntry
 from casework.cases.models import Case
 from casework.crypto import encrypted_attributes, reveal
-from casework.intake.models import Call, Survivor
+from casework.intake.models import Call
+from casework.people.models import Survivor
 from casework.referrals.models import Referral
 from tests.reports.seeding import seed_year
 

@@ -1,0 +1,1 @@
+"""The people records are about: survivors and the history of their details."""
