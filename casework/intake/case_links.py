@@ -7,6 +7,9 @@ attach a call to one, and to list the open cases a user may see for some survivo
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -44,12 +47,43 @@ def attach_to_case(call: Call, case, user) -> None:
         raise CaseLinkError(error.message) from None
 
 
-def open_cases_for(survivor_ids, user) -> list:
-    """The open cases of these survivors that the user may see."""
+@dataclass(frozen=True)
+class CaseMatch:
+    """An open case offered for attaching a call. Of a case the user cannot open, only what
+    attaching needs is kept: its id and code (no status, no dates)."""
+
+    id: uuid.UUID
+    code: str
+    survivor_id: uuid.UUID | None
+    is_openable: bool
+    status: str | None = None
+    opened_at: datetime | None = None
+
+
+def open_cases_for(survivor_ids, user, *, close: Iterable[uuid.UUID] = ()) -> list[CaseMatch]:
+    """The open cases of these survivors that the user may attach a call to.
+
+    A case the user may open is always offered. A case they may only attach to (for an
+    operator, the unit's cases, handed over or not) is offered only for the survivors in
+    `close`, those the typed details match closely, and shown by its code alone: otherwise
+    typing a phone number or a name would tell whether anyone has an open case.
+    """
+    from casework.accounts.access import visible
+    from casework.cases.models import Case
     from casework.cases.service import open_cases_for_survivors
 
     ids = [survivor_id for survivor_id in set(survivor_ids) if survivor_id is not None]
-    return open_cases_for_survivors(ids, user) if ids else []
+    cases = open_cases_for_survivors(ids, user) if ids else []
+    if not cases:
+        return []
+    openable = set(db.session.scalars(sa.select(Case.id).where(
+        Case.id.in_([case.id for case in cases]), visible(Case, user))))
+    close = set(close)
+    return [
+        CaseMatch(case.id, case.code, case.survivor_id, True, case.status, case.opened_at)
+        if case.id in openable else CaseMatch(case.id, case.code, case.survivor_id, False)
+        for case in cases if case.id in openable or case.survivor_id in close
+    ]
 
 
 def linkable_case(case_id: uuid.UUID | None, user):

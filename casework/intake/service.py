@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from casework import audit, taxonomy
 from casework.accounts.access import visible
-from casework.crypto import reveal
+from casework.audit.models import AuditEntry
+from casework.crypto import reveal, search_hash
 from casework.db import utcnow
 from casework.extensions import db
 from casework.intake.models import Call, CallClassification, CallDraft
@@ -95,11 +97,35 @@ def record_draft_view(draft: CallDraft) -> None:
 
 def look_up_repeat_callers(draft: CallDraft, phone: str | None, user,
                            name: str | None = None) -> RepeatCallers | None:
-    """Earlier calls and open cases for the phone or name typed in a draft; audited."""
-    if not phone and not name:
+    """Earlier calls and open cases for the phone or name typed in a draft; audited.
+
+    Each term looked up is one audit entry carrying the term's keyed hash (never the term),
+    so a supervisor can see one user testing many numbers or names. A user who looked up
+    more terms than `repeat_lookup_limit` within `repeat_lookup_window_minutes` is refused
+    (the refusal is audited too) until older lookups leave the window.
+    """
+    hashes = [term for term in (search_hash("phone", phone), search_hash("name", name))
+              if term]
+    if not hashes:
         return None
-    audit.record("repeat_caller_search", "call_draft", draft.id)
+    if _recent_lookups(user) + len(hashes) > _settings().repeat_lookup_limit:
+        audit.record("repeat_caller_search", "call_draft", draft.id, outcome="refused",
+                     term_hash=hashes[0], actor_id=user.id)
+        return RepeatCallers(is_limited=True)
+    for term in hashes:
+        audit.record("repeat_caller_search", "call_draft", draft.id, term_hash=term,
+                     actor_id=user.id)
     return find_repeat_callers(phone, user, name)
+
+
+def _recent_lookups(user) -> int:
+    """Terms the user looked up within the window: counted from the audit trail itself,
+    so every process of the server counts the same."""
+    since = utcnow() - timedelta(minutes=_settings().repeat_lookup_window_minutes)
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.actor_id == user.id, AuditEntry.action == "repeat_caller_search",
+            AuditEntry.outcome == "ok", AuditEntry.at >= since))
 
 
 def open_drafts(operator) -> list[CallDraft]:

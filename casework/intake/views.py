@@ -46,9 +46,9 @@ NON_DATA_KEYS = {"silent": "s", "hang_up": "h", "prank": "p", "abusive": "a",
                  "wrong_number": "w", "test": "t", "thanks": "k"}
 START_KEYS = (("111", "1"), ("1800", "8"))
 URGENCY_BADGES = {"immediate": "danger", "urgent": "warn", "routine": ""}
-UNCONFIRMED_SURVIVOR = _l("The earlier call you chose matched only the caller's phone. Ask the "
-                          "caller whether it is about the same person and tick the box, or "
-                          "choose \"Do not link\".")
+UNCONFIRMED_SURVIVOR = _l("The survivor of this call does not have the phone number or name of "
+                          "the earlier call's survivor. Ask the caller whether it is the same "
+                          "person and tick the box, or choose \"Do not link\".")
 
 
 @bp.context_processor
@@ -244,7 +244,8 @@ def repeat_callers(draft_id):
     return render_template("intake/_repeat_callers.html", matches=matches,
                            searched=bool(phone or name),
                            chosen_call=lookup.previous_call_id.data,
-                           chosen_case=lookup.link_case_id.data)
+                           chosen_case=lookup.link_case_id.data,
+                           confirmed=lookup.confirm_same_survivor.data)
 
 
 def _filters(form: CallFilterForm) -> CallFilters:
@@ -273,17 +274,20 @@ def call_detail(call_id):
     survivor = service.survivor_of(call)
     phones = [p for p in (revealed.caller_phone, revealed.survivor_phone) if p]
     cases = case_links.cases_of_call(call)
-    open_cases = [c for c in _open_cases(phones, survivor) if c not in cases]
+    attached = {case.id for case in cases}
+    open_cases = [c for c in _open_cases(phones, revealed.survivor_name, survivor)
+                  if c.id not in attached]
     db.session.commit()
     return render_template("intake/call.html", call=call, revealed=revealed, survivor=survivor,
                            cases=cases, open_cases=open_cases, choice_form=CaseChoiceForm())
 
 
-def _open_cases(phones: list[str], survivor) -> list:
+def _open_cases(phones: list[str], name: str | None, survivor) -> list:
+    # The call's own survivor is a close match: the operator logged this call about them.
     found = {survivor.id} if survivor else set()
-    cases = case_links.open_cases_for(found, current_user)
+    cases = case_links.open_cases_for(found, current_user, close=found)
     for phone in phones:
-        cases += find_repeat_callers(phone, current_user).cases
+        cases += find_repeat_callers(phone, current_user, name).cases
     return list({case.id: case for case in cases}.values())
 
 

@@ -100,9 +100,14 @@ def test_a_follow_up_reaches_a_case_already_handed_to_a_social_worker(
     db_session.commit()
     assert client.get(f"/calls/{first.id}").status_code == 200  # the call stays the operator's
     url = start_call()
-    panel = client.post(f"{url}/repeat-callers", data={"phone": "0912345678"},
+    panel = client.post(f"{url}/repeat-callers", data={"phone": "0912345678",
+                                                        "name": "Ly Thi Sen"},
                         headers={"X-Requested-With": "fetch"}).get_data(as_text=True)
-    assert f'value="{case.id}"' in panel
+    # Only what attaching needs: the case is no longer the operator's to open.
+    assert f'value="{case.id}"' in panel and case.code in panel
+    from casework.cases.codes import CASE_STATUS
+
+    assert CASE_STATUS.label(case.status) not in panel
     client.post(f"{url}/log", data=valid_form(call_type="follow_up", link_case_id=str(case.id)))
     from tests.intake.test_call_types import call_at
 
