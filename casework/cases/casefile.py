@@ -35,6 +35,7 @@ from casework.crypto import reveal
 from casework.extensions import db
 from casework.intake.models import Call
 from casework.people.models import Survivor
+from casework.people.service import changes_shown
 from casework.referrals.codes import SERVICE_TYPE
 from casework.referrals.models import Referral, ServiceDelivery, ServiceProvider
 
@@ -141,7 +142,18 @@ def _timeline(case: Case, casefile: CaseFile) -> list[TimelineEntry]:
                       text=notes.get(event.subject_id))
         for event in events
     ]
+    if case.survivor_id:
+        entries += _survivor_changes(case.survivor_id)
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def _survivor_changes(survivor_id) -> list[TimelineEntry]:
+    """Each change of the survivor's details, with the values it replaced."""
+    changes = changes_shown(survivor_id)
+    people = users_by_id(change.changed_by_id for change in changes)
+    return [TimelineEntry(at=change.at, actor=_name(people, change.changed_by_id),
+                          action="survivor_update", label=audit_label("survivor_update"),
+                          detail=change.fields, text=change.text) for change in changes]
 
 
 def _name(people: dict, user_id) -> str:
@@ -188,6 +200,8 @@ def _trail(case: Case, casefile: CaseFile) -> list[dict]:
     notes = db.session.scalars(sa.select(CaseNote.id).where(CaseNote.case_id == case.id))
     ids = [case.id, *notes, *(s.item.id for s in casefile.tasks + casefile.referrals
                               + casefile.services)]
+    if case.survivor_id:  # changes of the survivor's details, made by calls or corrections
+        ids.append(case.survivor_id)
     entries = audit.entries_for(*ids)
     people = users_by_id(entry.actor_id for entry in entries)
     return [{"seq": entry.seq, "at": entry.at, "actor": _name(people, entry.actor_id),

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from casework import audit, taxonomy
 from casework.crypto import normalise_name, normalise_phone, reveal
 from casework.db import utcnow
 from casework.extensions import db
+from casework.people.labels import field_label, value_text
 from casework.people.models import CHANGE_SOURCES, Survivor, SurvivorDetailChange, \
     SurvivorVulnerability
 
@@ -104,6 +106,31 @@ def detail_history(survivor_id: uuid.UUID) -> list[SurvivorDetailChange]:
     return list(db.session.scalars(
         sa.select(SurvivorDetailChange).where(SurvivorDetailChange.survivor_id == survivor_id)
         .order_by(SurvivorDetailChange.changed_at)))
+
+
+@dataclass(frozen=True)
+class ChangeShown:
+    """One change of a survivor's details as a history shows it."""
+
+    at: datetime
+    changed_by_id: uuid.UUID | None
+    source: str
+    fields: str  # the changed fields' names, translated
+    text: str  # each field: before → after
+
+
+def changes_shown(survivor_id: uuid.UUID) -> list[ChangeShown]:
+    """Decrypt a survivor's history of changes for a page the caller has already audited."""
+    shown = []
+    for change in detail_history(survivor_id):
+        before, after = revealed_change(change)
+        names = change.fields.split(",")
+        shown.append(ChangeShown(
+            at=change.changed_at, changed_by_id=change.changed_by_id, source=change.source,
+            fields=", ".join(field_label(name) for name in names),
+            text="; ".join(f"{field_label(name)}: {value_text(name, before.get(name))} → "
+                           f"{value_text(name, after.get(name))}" for name in names)))
+    return shown
 
 
 def revealed_change(change: SurvivorDetailChange) -> tuple[dict, dict]:
