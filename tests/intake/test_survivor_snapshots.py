@@ -109,3 +109,15 @@ def test_a_changed_shared_survivor_keeps_the_values_replaced(client, operator, s
     assert revealed_change(change) == ({"age": 34}, {"age": 35})
     assert change.reason is None
     assert "34" not in (change.previous_values or "")  # encrypted
+
+
+def test_hostile_link_fields_are_refused_plainly(client, operator, start_call, db_session):
+    woman = _woman(operator)
+    db_session.commit()
+    url = start_call("111")
+    for confirm, previous in (("<script>alert(1)</script>", str(woman.id)),
+                              ("y", "not-a-uuid"), ("y" * 5000, "' OR 1=1 --")):
+        response = client.post(f"{url}/log", data=_boy(previous_call_id=previous,
+                                                       confirm_same_survivor=confirm))
+        assert response.status_code in (200, 302, 400, 404)
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)

@@ -132,6 +132,27 @@ def _call_with_survivor(marks: Marks, world: World) -> None:
                         survivor=survivor)
 
 
+@writes("survivor_detail_changes")
+def _survivor_detail_changes(marks: Marks, world: World) -> None:
+    """A follow-up call that changes the survivor's name, phone and address, then a
+    correction with its reason: the values replaced and the reason are kept."""
+    from casework.extensions import db
+    from casework.intake.records import SurvivorDetails
+    from casework.people.models import Survivor
+    from casework.people.service import change_details
+
+    first = factories.make_call(world.operator, survivor=SurvivorDetails(
+        name=marks.text("history_old_name"), phone=marks.phone(),
+        address=marks.text("history_old_address")))
+    factories.make_call(world.operator, "follow_up", previous=first, survivor=SurvivorDetails(
+        name=marks.text("history_new_name"), phone=marks.phone(),
+        address=marks.text("history_new_address")), confirm_same_survivor=True)
+    change_details(db.session.get(Survivor, first.survivor_id),
+                   {"name": marks.text("history_corrected_name")}, by_id=world.supervisor.id,
+                   source="correction", source_id=None, province_code=91,
+                   reason=marks.text("history_reason"))
+
+
 @writes("call_drafts")
 def _call_drafts(marks: Marks, world: World) -> None:
     from casework.intake import service
