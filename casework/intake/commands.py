@@ -1,4 +1,5 @@
-"""`casework seed --calls N`: synthetic calls in bulk for benchmarks, with a progress bar."""
+"""`casework seed --calls N`: synthetic calls in bulk for benchmarks, with a progress bar;
+`casework lookups`: who looked up how many phone numbers and names."""
 
 from __future__ import annotations
 
@@ -9,6 +10,29 @@ import click
 
 def register(cli: click.Group) -> None:
     cli.add_command(seed)
+    cli.add_command(lookups)
+
+
+@click.command("lookups")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(min=1),
+              help="Look back this many days.")
+def lookups(days: int) -> None:
+    """Repeat-caller lookups per user: many distinct terms is someone testing numbers."""
+    from datetime import timedelta
+
+    from casework.cli import build_app
+    from casework.db import utcnow
+    from casework.intake.lookups import lookup_activity
+
+    app = build_app()
+    with app.app_context():
+        rows = lookup_activity(utcnow() - timedelta(days=days))
+    click.echo(f"Repeat-caller lookups of the last {days} days (terms are kept only as keyed "
+               "hashes):")
+    click.echo(f"{'user':<24} {'lookups':>8} {'distinct':>9} {'refused':>8}")
+    for row in rows:
+        click.echo(f"{row.username:<24} {row.lookups:>8} {row.distinct_terms:>9} "
+                   f"{row.refused:>8}")
 
 
 @click.command("seed")

@@ -121,3 +121,17 @@ def test_lookups_of_other_users_do_not_count(app, client, operator, start_call, 
     response = client.post(f"{url}/repeat-callers", data={"phone": "0912345678"},
                            headers=FETCH)
     assert "repeat-limited" not in response.get_data(as_text=True)
+
+
+def test_a_supervisor_can_see_who_tests_many_numbers(client, operator, start_call, db_session):
+    from datetime import timedelta
+
+    from casework.db import utcnow
+    from casework.intake.lookups import lookup_activity
+
+    url = start_call()
+    for phone in ("0912345678", "+84 912 345 678", "0912345679", "0912345670"):
+        client.post(f"{url}/repeat-callers", data={"phone": phone}, headers=FETCH)
+    [row] = lookup_activity(utcnow() - timedelta(days=1))
+    assert (row.username, row.lookups, row.distinct_terms, row.refused) == (
+        operator.username, 4, 3, 0)

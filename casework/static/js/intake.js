@@ -163,6 +163,7 @@
     body.append("name", name);
     body.append("previous_call_id", chosen("previous_call_id"));
     body.append("link_case_id", chosen("link_case_id"));
+    body.append("confirm_same_survivor", chosen("confirm_same_survivor"));
     fetch(form.dataset.repeatUrl, {
       method: "POST", body, credentials: "same-origin", headers: { "X-Requested-With": "fetch" },
     })
