@@ -31,6 +31,7 @@ from casework.intake.records import (
 )
 from casework.taxonomy.fields import CodeCheckboxField, CodeRadioField, CodeSelectField
 from casework.web.dates import DayField, parse_day
+from casework.web.forms import picklist
 
 REQUIRED = _l("This field is required.")
 _PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s]*$")
@@ -152,9 +153,10 @@ class DataCallForm(FlaskForm):
     survivor_age = text_field(_l("Age (years)"), 10, age_value)
     survivor_birth_date = DayField(_l("Date of birth"), validators=[Optional(), past_birth_date],
                                    bounds=None)
-    survivor_commune = CodeSelectField(_l("Commune"), taxonomy.configured_communes)
+    survivor_commune = CodeSelectField(_l("Commune"), taxonomy.configured_communes,
+                                       render_kw=picklist())
     survivor_address = text_field(_l("Address (village, street)"), ADDRESS_MAX)
-    survivor_ethnicity = CodeSelectField(_l("Ethnicity"), taxonomy.ETHNICITY)
+    survivor_ethnicity = CodeSelectField(_l("Ethnicity"), taxonomy.ETHNICITY, render_kw=picklist())
     survivor_disability = CodeSelectField(_l("Disability"), taxonomy.DISABILITY)
     survivor_vulnerabilities = CodeCheckboxField(_l("Special circumstances"),
                                                  taxonomy.VULNERABILITY)

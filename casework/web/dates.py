@@ -73,7 +73,11 @@ class DayField(StringField):
     def __init__(self, label=None, validators=None, *, bounds=(FIRST_DAY, LAST_DAY),
                  **kwargs):
         render_kw = {"autocomplete": "off", "data_datepicker": "", "maxlength": TEXT_MAX,
-                     "inputmode": "text", "placeholder": _l("dd/mm/yyyy"),
+                     "placeholder": _l("dd/mm/yyyy"),
+                     "data_picker_open": _l("Choose a date from a calendar"),
+                     "data_picker_previous": _l("Previous month"),
+                     "data_picker_next": _l("Next month"),
+                     "data_picker_close": _l("Close the calendar"),
                      **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.bounds = bounds
