@@ -67,8 +67,10 @@
     const id = `date-picker-${++counter}`;
     const wrapper = document.createElement("div");
     wrapper.className = "date-entry";
+    const hadFocus = document.activeElement === input;
     input.before(wrapper);
     wrapper.append(input);
+    if (hadFocus) input.focus();
     const toggle = button("📅", "button secondary date-button", texts.pickerOpen || "Choose a date");
     toggle.setAttribute("aria-haspopup", "dialog");
     toggle.setAttribute("aria-expanded", "false");

@@ -66,11 +66,8 @@
     }
   });
 
-  function start() {
-    document.querySelectorAll(".counter[data-counter-for]").forEach(attachCounter);
-    focusFirstError();
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  document.querySelectorAll(".counter[data-counter-for]").forEach(attachCounter);
+  // After the other deferred scripts, which may still wrap the fields (date picker, pick lists).
+  if (document.readyState === "complete") focusFirstError();
+  else document.addEventListener("DOMContentLoaded", focusFirstError);
 })();
