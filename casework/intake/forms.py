@@ -252,8 +252,8 @@ class CallFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DayField(_l("From"), validators=[Optional()])
-    date_to = DayField(_l("To"), validators=[Optional()])
+    date_from = DayField(_l("From"), validators=[Optional()], description="")
+    date_to = DayField(_l("To"), validators=[Optional()], description="")
     line = CodeSelectField(_l("Line"), taxonomy.LINE)
     call_type = CodeSelectField(_l("Call type"), taxonomy.CALL_TYPE)
     urgency = CodeSelectField(_l("Danger"), taxonomy.URGENCY)

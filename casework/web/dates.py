@@ -20,6 +20,7 @@ FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 TEXT_MAX = 20
 
 UNREADABLE = _l("Enter a date as dd/mm/yyyy, such as 31/12/2026.")
+HINT = _l("Day/month/year, such as 31/12/2026; or pick it from the calendar.")
 IMPOSSIBLE = _l("This date does not exist: check the day and the month.")
 
 
@@ -79,6 +80,7 @@ class DayField(StringField):
                      "data_picker_next": _l("Next month"),
                      "data_picker_close": _l("Close the calendar"),
                      **(kwargs.pop("render_kw", None) or {})}
+        kwargs.setdefault("description", HINT)
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.bounds = bounds
 
