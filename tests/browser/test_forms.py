@@ -122,7 +122,8 @@ def test_an_impossible_date_is_named_and_the_focus_goes_to_it(page, sign_in):
     assert page.input_value("#description") == "Gọi lại cho mẹ"
 
 
-def test_the_date_picker_speaks_the_page_language_and_starts_on_monday(page, sign_in):
+def test_the_date_picker_speaks_the_page_language_and_starts_on_monday(page, sign_in,
+                                                                       artefacts):
     case = a_case_of(page, sign_in)
     page.goto(case)
     page.fill("#due_on", "15/03/2027")
@@ -136,6 +137,7 @@ def test_the_date_picker_speaks_the_page_language_and_starts_on_monday(page, sig
     page.keyboard.press("ArrowDown")
     page.keyboard.press("PageDown")
     assert "tháng 4" in picker.locator("h2").inner_text().lower()
+    page.screenshot(path=str(artefacts / "date-picker-desktop.png"))
     page.keyboard.press("Enter")
     assert page.input_value("#due_on") == "23/04/2027"
     assert page.locator(".date-picker:not([hidden])").count() == 0
@@ -165,7 +167,7 @@ def fold(text: str) -> str:
     return "".join(c for c in plain if not unicodedata.combining(c)).lower()
 
 
-def test_a_commune_is_found_by_typing_without_accents(page, sign_in):
+def test_a_commune_is_found_by_typing_without_accents(page, sign_in, artefacts):
     sign_in(page, "operator")
     with page.expect_navigation():
         page.keyboard.press("1")  # a call on 111
@@ -182,6 +184,8 @@ def test_a_commune_is_found_by_typing_without_accents(page, sign_in):
     listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
     assert box.get_attribute("aria-expanded") == "true"
     assert name in listbox.inner_text()
+    box.scroll_into_view_if_needed()
+    page.screenshot(path=str(artefacts / "commune-search-desktop.png"))
     box.press("ArrowDown")
     while page.locator(f"#{box.get_attribute('aria-activedescendant')}").inner_text() != name:
         box.press("ArrowDown")

@@ -62,6 +62,30 @@
     return element;
   }
 
+  // A calendar drawn in SVG: no icon font or emoji is needed on the device.
+  function calendarIcon() {
+    const NS = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "0 0 20 20");
+    svg.setAttribute("width", "20");
+    svg.setAttribute("height", "20");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    const parts = [
+      ["rect", { x: 2.5, y: 4, width: 15, height: 13.5, rx: 1.5 }],
+      ["path", { d: "M2.5 8h15M6.5 2v4M13.5 2v4M6 11h2M9 11h2M12 11h2M6 14h2M9 14h2" }],
+    ];
+    for (const [tag, attributes] of parts) {
+      const part = document.createElementNS(NS, tag);
+      for (const [name, value] of Object.entries(attributes)) part.setAttribute(name, value);
+      part.setAttribute("fill", "none");
+      part.setAttribute("stroke", "currentColor");
+      part.setAttribute("stroke-width", "1.5");
+      svg.append(part);
+    }
+    return svg;
+  }
+
   function attach(input) {
     const texts = input.dataset;
     const id = `date-picker-${++counter}`;
@@ -71,7 +95,8 @@
     input.before(wrapper);
     wrapper.append(input);
     if (hadFocus) input.focus();
-    const toggle = button("📅", "button secondary date-button", texts.pickerOpen || "Choose a date");
+    const toggle = button("", "button secondary date-button", texts.pickerOpen || "Choose a date");
+    toggle.append(calendarIcon());
     toggle.setAttribute("aria-haspopup", "dialog");
     toggle.setAttribute("aria-expanded", "false");
     toggle.setAttribute("aria-controls", id);

@@ -48,6 +48,7 @@
     }
     const list = document.createElement("ul");
     list.id = `${id}-list`;
+    list.className = "combo-list";
     list.setAttribute("role", "listbox");
     if (label) list.setAttribute("aria-labelledby", label.id);
     list.hidden = true;
