@@ -143,6 +143,16 @@ def test_the_date_picker_speaks_the_page_language_and_starts_on_monday(page, sig
     assert page.locator(".date-picker:not([hidden])").count() == 0
     # Typed variants stay the main way; the browser's own date input is never used.
     assert page.get_attribute("#due_on", "type") == "text"
+    # In English, English names; still Monday first and still dd/mm/yyyy.
+    with page.expect_navigation():
+        page.select_option("#language", "en")
+    page.fill("#due_on", "1-2-2027")
+    page.locator("#due_on ~ button.date-button").click()
+    picker = page.locator(".date-picker:not([hidden])")
+    assert picker.locator("h2").inner_text() == "February 2027"
+    assert picker.locator("thead th").first.get_attribute("abbr") == "Monday"
+    page.keyboard.press("Enter")
+    assert page.input_value("#due_on") == "01/02/2027"
 
 
 def test_a_limited_text_counts_and_warns_before_the_limit(page, sign_in):
@@ -193,6 +203,11 @@ def test_a_commune_is_found_by_typing_without_accents(page, sign_in, artefacts):
     assert page.input_value("#survivor_commune") == code
     assert box.input_value() == name
     assert box.get_attribute("aria-expanded") == "false"
+    # The example of the people who asked for it (the demo serves An Giang).
+    box.fill("phu hoa")
+    assert "Xã Phú Hòa" in listbox.all_inner_texts()[0].splitlines()
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false" and box.input_value() == name
 
 
 def test_pick_lists_and_dates_degrade_to_plain_controls_without_script(chromium, base_url,
