@@ -6,7 +6,6 @@ Limits come from the models; labels are lazily translated; codes come from the c
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,11 +21,10 @@ from casework.taxonomy.fields import (
     CodeRadioField,
     CodeSelectField,
 )
+from casework.web.dates import DayField
 from casework.web.forms import choices
 
 REQUIRED = _l("This field is required.")
-# Dates a case can sensibly hold; the bounds also keep date arithmetic from overflowing.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 VERSION_DIGITS = 9
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -35,40 +33,6 @@ def plain_text(form, field):
     """No control characters (tabs and line breaks are fine)."""
     if field.data and _CONTROL.search(field.data):
         raise ValidationError(_l("Remove the invisible control characters from this text."))
-
-
-def parse_day(text: str | None) -> date | None:
-    """A date typed as yyyy-mm-dd (the date picker) or dd/mm/yyyy; ValueError otherwise."""
-    if not text or not text.strip():
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-class DayField(StringField):
-    """A date input; `.day` is the parsed date, the typed text is kept on error."""
-
-    def __init__(self, label, **kwargs):
-        kwargs.setdefault("render_kw", {"type": "date"})
-        super().__init__(label, **kwargs)
-
-    @property
-    def day(self) -> date | None:
-        return parse_day(self.data)
-
-    def pre_validate(self, form):
-        try:
-            day = parse_day(self.data)
-        except ValueError:
-            raise ValidationError(_l("Enter a date like 31/12/2026.")) from None
-        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-            raise ValidationError(_l("Enter a date between %(first)s and %(last)s.",
-                                     first=FIRST_DAY.strftime("%d/%m/%Y"),
-                                     last=LAST_DAY.strftime("%d/%m/%Y")))
 
 
 def text_field(label, limit: int, *, required: bool = False, area: bool = True):

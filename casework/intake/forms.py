@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,6 +30,8 @@ from casework.intake.records import (
     yes_no,
 )
 from casework.taxonomy.fields import CodeCheckboxField, CodeRadioField, CodeSelectField
+from casework.web.dates import DayField, parse_day
+from casework.web.forms import picklist
 
 REQUIRED = _l("This field is required.")
 _PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s]*$")
@@ -62,32 +63,12 @@ def parse_age(text: str | None) -> int | None:
     return age
 
 
-def parse_day(text: str | None) -> date | None:
-    """A date typed as yyyy-mm-dd (the date picker) or dd/mm/yyyy; ValueError otherwise."""
-    if not text or not text.strip():
-        return None
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def age_value(form, field):
     try:
         parse_age(field.data)
     except ValueError:
         raise ValidationError(_l("Enter an age in whole years, from 0 to %(max)d.",
                                  max=MAX_AGE)) from None
-
-
-def day_value(form, field):
-    try:
-        parse_day(field.data)
-    except ValueError:
-        raise StopValidation(_l("Enter a date as dd/mm/yyyy.")) from None
 
 
 def past_birth_date(form, field):
@@ -170,10 +151,12 @@ class DataCallForm(FlaskForm):
     survivor_phone = text_field(_l("Phone"), PHONE_MAX, phone_number)
     survivor_sex = CodeSelectField(_l("Sex"), taxonomy.SEX)
     survivor_age = text_field(_l("Age (years)"), 10, age_value)
-    survivor_birth_date = text_field(_l("Date of birth"), 20, day_value, past_birth_date)
-    survivor_commune = CodeSelectField(_l("Commune"), taxonomy.configured_communes)
+    survivor_birth_date = DayField(_l("Date of birth"), validators=[Optional(), past_birth_date],
+                                   bounds=None)
+    survivor_commune = CodeSelectField(_l("Commune"), taxonomy.configured_communes,
+                                       render_kw=picklist())
     survivor_address = text_field(_l("Address (village, street)"), ADDRESS_MAX)
-    survivor_ethnicity = CodeSelectField(_l("Ethnicity"), taxonomy.ETHNICITY)
+    survivor_ethnicity = CodeSelectField(_l("Ethnicity"), taxonomy.ETHNICITY, render_kw=picklist())
     survivor_disability = CodeSelectField(_l("Disability"), taxonomy.DISABILITY)
     survivor_vulnerabilities = CodeCheckboxField(_l("Special circumstances"),
                                                  taxonomy.VULNERABILITY)
@@ -266,21 +249,14 @@ class DataCallForm(FlaskForm):
         )
 
 
-def recent_day(form, field):
-    """A date the hotline could have received a call on (keeps date arithmetic in range)."""
-    day = parse_day(field.data)
-    if day and not 2000 <= day.year <= 2100:
-        raise ValidationError(_l("Enter a date between 2000 and 2100."))
-
-
 class CallFilterForm(FlaskForm):
     """Filters of the call list, read from the query string (no personal data in it)."""
 
     class Meta:
         csrf = False
 
-    date_from = text_field(_l("From"), 10, day_value, recent_day)
-    date_to = text_field(_l("To"), 10, day_value, recent_day)
+    date_from = DayField(_l("From"), validators=[Optional()], description="")
+    date_to = DayField(_l("To"), validators=[Optional()], description="")
     line = CodeSelectField(_l("Line"), taxonomy.LINE)
     call_type = CodeSelectField(_l("Call type"), taxonomy.CALL_TYPE)
     urgency = CodeSelectField(_l("Danger"), taxonomy.URGENCY)

@@ -8,6 +8,7 @@ from casework.cases.models import Case, CaseEvent
 from casework.extensions import db
 from casework.referrals.codes import SERVICE_TYPE
 from casework.referrals.models import Referral, ServiceProvider
+from casework.taxonomy import commune_label
 
 
 def all_providers() -> list[ServiceProvider]:
@@ -22,7 +23,18 @@ def active_providers() -> list[ServiceProvider]:
 
 
 def provider_choices(providers: list[ServiceProvider]) -> list[tuple[str, str]]:
-    return [(str(p.id), f"{SERVICE_TYPE.label(p.service_type)} · {p.name}") for p in providers]
+    """(id, label) of each agency: its kind of service, name and commune, all searchable."""
+    return [(str(p.id), " · ".join(part for part in (
+        SERVICE_TYPE.label(p.service_type), p.name, commune_label(p.commune_code)) if part))
+        for p in providers]
+
+
+def filter_providers(providers: list[ServiceProvider], service_type: str | None,
+                     commune_code: str | None) -> list[ServiceProvider]:
+    """The agencies of one kind of service and/or one commune (None: any)."""
+    return [p for p in providers
+            if (service_type is None or p.service_type == service_type)
+            and (commune_code is None or p.commune_code == commune_code)]
 
 
 def referrals_of(case: Case) -> list[Referral]:

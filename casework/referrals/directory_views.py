@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +15,7 @@ from casework.cases.pages import show_error
 from casework.extensions import db
 from casework.referrals import directory, service
 from casework.referrals.codes import SERVICE_TYPE
-from casework.referrals.forms import ProviderForm
+from casework.referrals.forms import DirectoryFilterForm, ProviderForm
 from casework.referrals.models import ServiceProvider
 from casework.web.navigation import add_menu_item
 
@@ -33,8 +33,13 @@ def _directory_context():
 @bp.get("/")
 @allow(Role.ADMIN, Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.OPERATOR)
 def providers():
-    """Every agency in the directory, with its public contact."""
-    return render_template("referrals/directory.html", providers=directory.all_providers())
+    """Every agency in the directory, with its public contact; filtered by kind and commune."""
+    form = DirectoryFilterForm(request.args)
+    providers = directory.all_providers()
+    if form.validate():
+        providers = directory.filter_providers(providers, form.service_type.data,
+                                               form.commune_code.data)
+    return render_template("referrals/directory.html", providers=providers, form=form)
 
 
 @bp.route("/new", methods=["GET", "POST"])

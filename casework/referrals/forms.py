@@ -13,7 +13,7 @@ from casework.referrals.codes import SERVICE_TYPE
 from casework.referrals.models import PROVIDER_CONTACT_MAX, PROVIDER_NAME_MAX
 from casework.taxonomy import configured_communes
 from casework.taxonomy.fields import NOT_LISTED, CodeSelectField
-from casework.web.forms import choices
+from casework.web.forms import choices, picklist
 
 YES_NO = (("yes", _l("Agrees")), ("no", _l("Does not agree")))
 RESPONSES = (("accept", _l("Accepted by the agency")), ("decline", _l("Declined by the agency")))
@@ -26,7 +26,8 @@ def answer(value: str | None) -> bool | None:
 
 class ReferralForm(FlaskForm):
     provider_id = SelectField(_l("Agency"), choices=[], invalid_choice_message=NOT_LISTED,
-                              validators=[DataRequired(_l("Choose an agency."))])
+                              validators=[DataRequired(_l("Choose an agency."))],
+                              render_kw=picklist())
     reason = text_field(_l("Why, and what is asked of the agency"), TEXT_MAX)
 
 
@@ -63,7 +64,8 @@ class ServiceForm(FlaskForm):
     service_type = CodeSelectField(_l("Service or measure"), SERVICE_TYPE,
                                    validators=[InputRequired(_l("Choose a service."))])
     delivered_on = DayField(_l("Date"), validators=[DataRequired(REQUIRED)])
-    provider_id = SelectField(_l("Provided by"), choices=[], invalid_choice_message=NOT_LISTED)
+    provider_id = SelectField(_l("Provided by"), choices=[], invalid_choice_message=NOT_LISTED,
+                              render_kw=picklist())
     referral_id = SelectField(_l("Following the referral"), choices=[],
                               invalid_choice_message=NOT_LISTED)
     note = text_field(_l("Remarks"), COMMENT_MAX)
@@ -74,7 +76,18 @@ class ProviderForm(FlaskForm):
         DataRequired(REQUIRED), Length(max=PROVIDER_NAME_MAX), plain_text])
     service_type = CodeSelectField(_l("Service type"), SERVICE_TYPE, group="service",
                                    validators=[InputRequired(_l("Choose a service type."))])
-    commune_code = CodeSelectField(_l("Commune"), configured_communes)
+    commune_code = CodeSelectField(_l("Commune"), configured_communes, render_kw=picklist())
     contact = StringField(_l("Contact (public phone, address)"), validators=[
         Optional(), Length(max=PROVIDER_CONTACT_MAX), plain_text])
     is_active = BooleanField(_l("In use"), default=True)
+
+
+class DirectoryFilterForm(FlaskForm):
+    """The directory's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    service_type = CodeSelectField(_l("Service type"), SERVICE_TYPE, group="service",
+                                   render_kw=picklist())
+    commune_code = CodeSelectField(_l("Commune"), configured_communes, render_kw=picklist())

@@ -6,18 +6,18 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField
+from wtforms import IntegerField, RadioField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
 
 from casework.reports.periods import (
     LINE_LABELS, PERIOD_KIND_LABELS, Line, Period, PeriodKind, standard_period,
 )
 from casework.taxonomy.fields import NOT_LISTED
+from casework.web.dates import DayField
 from casework.web.forms import choices
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
-NOT_A_DATE = _l("Enter a date as day/month/year.")
 
 
 def _parsed(_form, field) -> None:
@@ -39,10 +39,8 @@ class ReportForm(FlaskForm):
         _l("Year"), invalid_value_message=_l("Enter the year in four digits, such as 2025."),
         validators=[_parsed, Optional(), NumberRange(
             FIRST_YEAR, LAST_YEAR, message=_l("Choose a year from %(min)s to %(max)s."))])
-    start = DateField(_l("From (custom range)"), validators=[Optional()],
-                      invalid_value_message=NOT_A_DATE)
-    end = DateField(_l("To (custom range)"), validators=[Optional()],
-                    invalid_value_message=NOT_A_DATE)
+    start = DayField(_l("From (custom range)"), validators=[Optional()])
+    end = DayField(_l("To (custom range)"), validators=[Optional()])
     line = RadioField(_l("Line"), choices=choices((line.value, label) for line, label in
                                                   LINE_LABELS.items()),
                       default=Line.BOTH.value, validators=[InputRequired(_l("Choose a line."))],
@@ -60,10 +58,10 @@ class ReportForm(FlaskForm):
             return valid
         for field, message in ((self.start, _l("Enter the first day of the range.")),
                                (self.end, _l("Enter the last day of the range."))):
-            if field.data is None and not field.errors:
+            if field.day is None and not field.errors:
                 field.errors = [*field.errors, message]
                 valid = False
-        if valid and self.end.data < self.start.data:
+        if valid and self.end.day < self.start.day:
             self.end.errors = [*self.end.errors, _l("The range ends before it starts.")]
             valid = False
         return valid
@@ -71,7 +69,7 @@ class ReportForm(FlaskForm):
     def period(self) -> Period:
         """The chosen period (call after validation)."""
         if self.kind.data == PeriodKind.CUSTOM:
-            return Period(self.start.data, self.end.data, PeriodKind.CUSTOM)
+            return Period(self.start.day, self.end.day, PeriodKind.CUSTOM)
         return standard_period(self.kind.data, self.year.data)
 
     def chosen_line(self) -> Line:
