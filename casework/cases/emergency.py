@@ -46,13 +46,6 @@ def record_emergency_action(case: Case, *, measure: str, details: str, acted_at:
     return action
 
 
-def emergency_actions_of(case: Case) -> list[EmergencyAction]:
-    return list(db.session.scalars(
-        sa.select(EmergencyAction).where(EmergencyAction.case_id == case.id)
-        .order_by(EmergencyAction.acted_at)
-    ))
-
-
 def emergency_timing(now: datetime) -> sa.ColumnElement[str]:
     """How an urgent child case met its 12-hour clock, as of `now`, in SQL.
 

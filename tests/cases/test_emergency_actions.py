@@ -34,7 +34,8 @@ def team(make_user):
 
 @pytest.fixture
 def urgent_child(team, db_session):
-    """An urgent case about a 10-year-old reported 20 hours ago, assigned, its initial assessment without measures."""
+    """An urgent case about a 10-year-old reported 20 hours ago, assigned, assessed without
+    emergency measures."""
     case = make_case(team["operator"], age=10, urgency="urgent",
                      started_at=utcnow() - timedelta(hours=20))
     service.assign_case(case, team["worker"], by=team["supervisor"])
@@ -217,3 +218,23 @@ def test_the_emergency_action_form_records_and_explains_bad_input(app, team, urg
     assert said in done.text and "Báo công an xã" in done.text
     db_session.refresh(case)
     assert case.emergency_action_at == moment.replace(second=0, microsecond=0)
+
+
+def test_the_closure_form_asks_why_and_the_supervisor_is_warned(app, team, urgent_child,
+                                                                db_session):
+    case = urgent_child
+    db_session.commit()
+    worker = signed_in(app, db_session, team["worker"])
+    path = f"/cases/{case.id}/closure"
+    form = worker.get(path).text
+    assert 'name="no_emergency_action_reason"' in form
+    data = {"version": version_in(form), "reason": "lost_contact", "outcome": "Mất liên lạc"}
+    refused = worker.post(path, data=data)
+    assert refused.status_code == 200 and "Mất liên lạc" in refused.text
+    assert case.status != "closed" and lifecycle.pending_closure(case) is None
+    sent = worker.post(path, data={**data, "no_emergency_action_reason": "Gia đình bỏ đi"})
+    assert sent.status_code == 302
+    supervisor = signed_in(app, db_session, team["supervisor"])
+    decision = supervisor.get(f"/cases/{case.id}/closure/decision").text
+    assert 'id="no-emergency-action"' in decision
+    assert "Gia đình bỏ đi" in supervisor.get(f"/cases/{case.id}").text
