@@ -242,8 +242,9 @@ def emergency_action(case_id):
     return save(form, case, lambda: emergency.record_emergency_action(
         case, measure=form.measure.data, details=form.details.data or "",
         acted_at=_local_moment(form), by=current_user, seen_version=form.seen_version()),
-        template=FORM, done=_("Emergency action recorded: the 12-hour clock is stopped."),
-        step="emergency_action")
+        template=FORM, step="emergency_action",
+        done=_("Emergency action recorded: the 12-hour clock is stopped.")
+        if case.action_deadline_at else _("Emergency action recorded."))
 
 
 def _local_moment(form: EmergencyActionForm) -> datetime:

@@ -238,3 +238,22 @@ def test_the_closure_form_asks_why_and_the_supervisor_is_warned(app, team, urgen
     decision = supervisor.get(f"/cases/{case.id}/closure/decision").text
     assert 'id="no-emergency-action"' in decision
     assert "Gia đình bỏ đi" in supervisor.get(f"/cases/{case.id}").text
+
+
+def test_recording_an_action_without_a_clock_claims_no_clock_stopped(app, team, db_session):
+    adult = make_case(team["operator"], age=30, urgency="immediate", line="1800")
+    service.assign_case(adult, team["worker"], by=team["supervisor"])
+    db_session.commit()
+    worker = signed_in(app, db_session, team["worker"])
+    path = f"/cases/{adult.id}/emergency-action"
+    moment = utcnow().astimezone(local_zone()) - timedelta(minutes=1)
+    page = worker.post(path, data={"version": version_in(worker.get(path).text),
+                                   "measure": "police_intervention",
+                                   "acted_on": moment.date().isoformat(),
+                                   "acted_time": moment.strftime("%H:%M"),
+                                   "details": "Công an phường can thiệp"},
+                       follow_redirects=True).text
+    with app.test_request_context(), force_locale("vi"):
+        plain = gettext("Emergency action recorded.")
+        clock = gettext("Emergency action recorded: the 12-hour clock is stopped.")
+    assert plain in page and clock not in page
