@@ -93,6 +93,7 @@ EXPECTED |= {
     "case_workflow.request_closure": _CASE_WORKERS,
     "case_workflow.decide_closure": roles("supervisor"),
     "case_workflow.reopen": roles("supervisor"),
+    "case_workflow.emergency_action": _CASE_WORKERS,
     "referrals.new_referral": _CASE_WORKERS,
     "referrals.referral": _CASE_WORKERS,
     "referrals.consent": _CASE_WORKERS,

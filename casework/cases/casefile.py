@@ -18,7 +18,7 @@ from casework.accounts.models import User
 from casework.accounts.roles import Role
 from casework.audit.labels import action_label as audit_label
 from casework.audit.labels import outcome_label
-from casework.cases.codes import CASE_STATUS, RISK_LEVEL
+from casework.cases.codes import CASE_STATUS, EMERGENCY_MEASURE, RISK_LEVEL
 from casework.cases.display import action_label
 from casework.cases.models import (
     Assessment,
@@ -27,6 +27,7 @@ from casework.cases.models import (
     CaseEvent,
     CaseNote,
     ClosureRequest,
+    EmergencyAction,
     FollowUpTask,
     Plan,
 )
@@ -67,6 +68,7 @@ class CaseFile:
     summary: str | None = None
     calls: list[Shown] = field(default_factory=list)
     assessments: list[Shown] = field(default_factory=list)
+    emergency_actions: list[Shown] = field(default_factory=list)
     plans: list[Shown] = field(default_factory=list)
     closures: list[Shown] = field(default_factory=list)
     tasks: list[Shown] = field(default_factory=list)
@@ -115,9 +117,12 @@ def _calls(case: Case, user: User) -> list[Shown]:
 def _fill_social_work(casefile: CaseFile, case: Case, user: User) -> None:
     casefile.summary = reveal(case, "summary")
     casefile.assessments = _shown(_of_case(Assessment, case, Assessment.assessed_at), "findings")
+    casefile.emergency_actions = _shown(
+        _of_case(EmergencyAction, case, EmergencyAction.acted_at), "details")
     casefile.plans = _shown(_of_case(Plan, case, Plan.submitted_at), "goals", "decision_comment")
     casefile.closures = _shown(_of_case(ClosureRequest, case, ClosureRequest.submitted_at),
-                               "outcome", "open_referrals_note", "decision_comment")
+                               "outcome", "open_referrals_note", "no_emergency_action_reason",
+                               "decision_comment")
     casefile.tasks = _shown(_of_case(FollowUpTask, case, FollowUpTask.due_on), "description")
     casefile.referrals = _shown(_of_case(Referral, case, Referral.created_at), "reason",
                                 "outcome", "override_reason")
@@ -179,6 +184,8 @@ def _subject_details(casefile: CaseFile, people: dict) -> dict:
         details[shown.item.id] = shown.text["description"]
     for shown in casefile.assessments:
         details[shown.item.id] = RISK_LEVEL.label(shown.item.risk_level)
+    for shown in casefile.emergency_actions:
+        details[shown.item.id] = EMERGENCY_MEASURE.label(shown.item.measure)
     return details
 
 

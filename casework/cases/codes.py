@@ -58,6 +58,21 @@ CLOSURE_REASON = code_list("closure_reason", [
 ])
 ANY_STAGE_CLOSURE_REASONS = CLOSURE_REASON.in_group(ANY_STAGE)
 
+# Emergency measures for a child facing serious harm (Decree 56/2017 Art. 25): recording one
+# stops the case's 12-hour clock.
+EMERGENCY_MEASURE = code_list("emergency_measure", [
+    ("removed_to_safety", "Đưa trẻ ra khỏi nơi có nguy cơ, đến nơi an toàn",
+     "Child taken out of danger to a safe place"),
+    ("emergency_medical", "Chăm sóc y tế khẩn cấp", "Emergency medical care"),
+    ("police_intervention", "Công an can thiệp", "Police intervened"),
+    ("separated_from_perpetrator", "Cách ly khỏi người gây tổn hại",
+     "Separated from the person causing harm"),
+    ("temporary_care", "Bố trí chăm sóc thay thế tạm thời", "Temporary alternative care"),
+    ("commune_intervention", "UBND xã can thiệp khẩn cấp",
+     "Commune People's Committee intervened"),
+    ("other", "Biện pháp khác", "Other measure"),
+])
+
 NOTE_KIND = code_list("note_kind", [
     ("note", "Ghi chép", "Note"),
     ("reopen", "Lý do mở lại", "Reason for reopening"),

@@ -37,6 +37,7 @@ CASE_ACTIONS = {
     "approve_closure": _l("Case closed"),
     "return_closure": _l("Closure returned: the case stays open"),
     "reopen": _l("Case reopened"),
+    "record_emergency_action": _l("Emergency action recorded"),
     "note_add": _l("Note added"),
     "task_add": _l("Task added"),
     "task_done": _l("Task done"),
@@ -73,7 +74,8 @@ def template_context() -> dict:
     return {
         "taxonomy": taxonomy, "URGENCY": taxonomy.URGENCY, "CASE_STATUS": codes.CASE_STATUS,
         "RISK_LEVEL": codes.RISK_LEVEL, "NEED": codes.NEED, "DECISION": codes.DECISION,
-        "CLOSURE_REASON": codes.CLOSURE_REASON, "SERVICE_TYPE": referral_codes.SERVICE_TYPE,
+        "CLOSURE_REASON": codes.CLOSURE_REASON, "EMERGENCY_MEASURE": codes.EMERGENCY_MEASURE,
+        "SERVICE_TYPE": referral_codes.SERVICE_TYPE,
         "REFERRAL_STATUS": referral_codes.REFERRAL_STATUS,
         "CONSENT_RULE": referral_codes.CONSENT_RULE, "urgency_badge": URGENCY_BADGES,
         "case_action": action_label, "edited_fields": edited_fields,
@@ -166,7 +168,7 @@ def case_rows(cases: Iterable, show_worker: bool = False) -> Iterator[Markup]:
     shown = current_app.jinja_env.filters["datetime"]  # the same format as `|datetime`
     child = f' <span class="badge">{html.escape(_("child"))}</span>'
     for case in cases:
-        due_at = case.next_due_at
+        due_at = case.next_due_at if case.is_open else None  # a closed case has no clock
         due = (f"{html.escape(shown(due_at))} · {countdown(due_at, now, phrases)}"
                if due_at else "—")
         worker = ""

@@ -6,13 +6,14 @@ Limits come from the models; labels are lazily translated; codes come from the c
 from __future__ import annotations
 
 import re
+from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from casework.cases.codes import CLOSURE_REASON, NEED, RISK_LEVEL
+from casework.cases.codes import CLOSURE_REASON, EMERGENCY_MEASURE, NEED, RISK_LEVEL
 from casework.cases.models import COMMENT_MAX, SUMMARY_MAX, TASK_MAX, TEXT_MAX
 from casework.taxonomy import URGENCY
 from casework.taxonomy.fields import (
@@ -107,6 +108,35 @@ class ClosureForm(VersionedForm):
                              validators=[InputRequired(_l("Choose a reason for closing."))])
     outcome = text_field(_l("Outcome for the survivor"), TEXT_MAX, required=True)
     open_referrals_note = text_field(_l("What happens to the referrals still open"), TEXT_MAX)
+    no_emergency_action_reason = text_field(
+        _l("Why no emergency action was taken within 12 hours"), COMMENT_MAX)
+
+
+class TimeField(StringField):
+    """A time of day typed as hh:mm (24-hour clock); `.time` is the parsed time."""
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "time"})
+        super().__init__(label, **kwargs)
+
+    @property
+    def time(self) -> time | None:
+        text = (self.data or "").strip()
+        return datetime.strptime(text, "%H:%M").time() if text else None
+
+    def pre_validate(self, form):
+        try:
+            self.time
+        except ValueError:
+            raise ValidationError(_l("Enter a time like 14:30.")) from None
+
+
+class EmergencyActionForm(VersionedForm):
+    measure = CodeSelectField(_l("Measure taken"), EMERGENCY_MEASURE,
+                              validators=[InputRequired(_l("Choose the measure taken."))])
+    acted_on = DayField(_l("Date it was taken"), validators=[DataRequired(REQUIRED)])
+    acted_time = TimeField(_l("Time it was taken"), validators=[DataRequired(REQUIRED)])
+    details = text_field(_l("What was done, by whom"), COMMENT_MAX, required=True)
 
 
 class ReopenForm(VersionedForm):

@@ -70,6 +70,15 @@ def pending_closure(case: Case) -> ClosureRequest | None:
     return _pending(ClosureRequest, case)
 
 
+def last_returned(model, case: Case):
+    """The case's latest plan (or closure request) if a supervisor returned it, else None."""
+    latest = db.session.scalar(
+        sa.select(model).where(model.case_id == case.id)
+        .order_by(model.submitted_at.desc()).limit(1)
+    )
+    return latest if latest is not None and latest.status == "returned" else None
+
+
 def _pending(model, case: Case):
     return db.session.scalar(
         sa.select(model).where(model.case_id == case.id, model.status == "submitted")
@@ -146,7 +155,8 @@ def replan(case: Case, *, by: User, seen_version: int | None = None) -> None:
 
 
 def request_closure(case: Case, *, reason: str, outcome: str, open_referrals_note: str = "",
-                    by: User, seen_version: int | None = None) -> ClosureRequest:
+                    no_emergency_action_reason: str = "", by: User,
+                    seen_version: int | None = None) -> ClosureRequest:
     """Ask a supervisor to close the case, with a reason and an outcome."""
     _check_closure_reason(case, reason)
     if not outcome.strip():
@@ -154,6 +164,10 @@ def request_closure(case: Case, *, reason: str, outcome: str, open_referrals_not
     if open_referral_count(case) and not open_referrals_note.strip():
         raise CaseError(_l("A referral is still open: say what happens to it."),
                         field="open_referrals_note")
+    if case.emergency_clock_running and not no_emergency_action_reason.strip():
+        raise CaseError(_l("No emergency action is recorded for this urgent child case: "
+                           "record it, or say why none was taken."),
+                        field="no_emergency_action_reason")
     current = begin_step(case, "request_closure", by, seen_version)
     if pending_plan(case) is not None:
         raise CaseError(_l("A plan is waiting for approval: approve or return it first."))
@@ -161,6 +175,8 @@ def request_closure(case: Case, *, reason: str, outcome: str, open_referrals_not
                              submitted_at=utcnow(), status="submitted")
     request.outcome = outcome.strip()
     request.open_referrals_note = open_referrals_note.strip() or None
+    if case.emergency_clock_running:
+        request.no_emergency_action_reason = no_emergency_action_reason.strip()
     db.session.add(request)
     finish_step(case, current, by, subject_id=request.id, detail=reason)
     return request
@@ -187,6 +203,10 @@ def approve_closure(case: Case, *, by: User, seen_version: int | None = None) ->
     """Close the case for the waiting request's reason."""
     current = begin_step(case, "approve_closure", by, seen_version)
     request = _require_pending(pending_closure(case), _l("No closure is waiting for approval."))
+    if case.emergency_clock_running and not request.no_emergency_action_reason:
+        # The case became urgent after the request: its missed deadline needs a reason.
+        raise CaseError(_l("No emergency action is recorded and the request gives no reason: "
+                           "return it so that the social worker records one."))
     _decide(request, "approved", "", by)
     case.closed_at, case.closure_reason = request.decided_at, request.reason
     finish_step(case, current, by, subject_id=request.id, detail=request.reason)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.accounts.access import register_record_rule
 from casework.accounts.models import User
 from casework.accounts.roles import Role
-from casework.cases.codes import CASE_STATUS, CLOSURE_REASON, DECISION
+from casework.cases.codes import CASE_STATUS, CLOSURE_REASON, DECISION, EMERGENCY_MEASURE
 from casework.crypto import encrypted_column
 from casework.db import UUIDPrimaryKey, utcnow
 from casework.extensions import db
@@ -88,6 +88,16 @@ class Case(UUIDPrimaryKey, db.Model):
     def is_open(self) -> bool:
         return self.status != "closed"
 
+    @property
+    def emergency_clock_running(self) -> bool:
+        """The 12-hour clock applies and no emergency action has stopped it yet."""
+        return self.action_deadline_at is not None and self.emergency_action_at is None
+
+    @property
+    def closed_without_emergency_action(self) -> bool:
+        """Closed while its 12-hour clock was never stopped: a missed legal deadline."""
+        return not self.is_open and self.emergency_clock_running
+
 
 class CaseCall(db.Model):
     """A call that belongs to a case: the one that opened it and any follow-up."""
@@ -157,6 +167,26 @@ class Assessment(UUIDPrimaryKey, db.Model):
         return self.needs.split()
 
 
+class EmergencyAction(UUIDPrimaryKey, db.Model):
+    """An emergency measure taken for the survivor: what, when, recorded by whom."""
+
+    __tablename__ = "case_emergency_actions"
+    __table_args__ = (
+        sa.CheckConstraint(allowed_codes("measure", EMERGENCY_MEASURE.codes),
+                           name="measure_known"),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"),
+                                               index=True)
+    measure: Mapped[str] = mapped_column(CODE)
+    details = encrypted_column()  # what was done, by whom on the ground, in the worker's words
+    acted_at: Mapped[datetime]  # when the measure was taken, which stops the clock
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
+
+    recorded_by: Mapped[User] = relationship()
+
+
 class _Decided:
     """Columns shared by what a supervisor approves or returns with a comment."""
 
@@ -203,6 +233,8 @@ class ClosureRequest(_Decided, UUIDPrimaryKey, db.Model):
     reason: Mapped[str] = mapped_column(CODE)
     outcome = encrypted_column()
     open_referrals_note = encrypted_column()  # required while a referral is still open
+    # Required when the 12-hour emergency clock was never stopped: why no action was taken.
+    no_emergency_action_reason = encrypted_column()
     submitted_by_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
     decided_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
 

@@ -34,8 +34,12 @@ def form_version(form, case: Case) -> None:
 
 
 def save(form, case: Case, action: Callable[[], object], *, template: str, done: str,
-         **context):
-    """Validate, run the service, commit once and go back to the case; else show the form."""
+         shown: Callable[[], dict] | None = None, **context):
+    """Validate, run the service, commit once and go back to the case; else show the form.
+
+    `shown` gives what only the form page shows (read when the page is rendered, so a
+    successful save decrypts and audits nothing it does not show).
+    """
     conflict = None
     if form.validate_on_submit():
         try:
@@ -52,6 +56,8 @@ def save(form, case: Case, action: Callable[[], object], *, template: str, done:
         else:
             flash(done, "success")
             return redirect(url_for("cases.detail", case_id=case.id))
+    if shown is not None:
+        context.update(shown())
     return render_template(template, form=form, case=case, conflict=conflict, **context)
 
 

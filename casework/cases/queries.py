@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -14,6 +15,7 @@ from casework.accounts.access import visible
 from casework.accounts.models import User
 from casework.accounts.roles import Role
 from casework.cases.codes import CASE_STATUS, OPEN_STATUSES
+from casework.cases.emergency import emergency_timing
 from casework.cases.models import Case, CaseEvent, ClosureRequest, Plan
 from casework.db import utcnow
 from casework.extensions import db
@@ -98,6 +100,32 @@ def _caseloads(user: User) -> list[tuple[User, int]]:
 def _unit_workers(user: User):
     return (User.role == Role.SOCIAL_WORKER.value, User.is_active_account,
             User.unit_id == user.unit_id)
+
+
+TIMELINESS_DAYS = 90
+
+
+def closed_without_emergency_action(user: User, limit: int = 50) -> list[Case]:
+    """Closed cases whose 12-hour emergency clock was never stopped, latest closed first."""
+    return list(db.session.scalars(
+        sa.select(Case).where(visible(Case, user), Case.status == "closed",
+                              Case.action_deadline_at.is_not(None),
+                              Case.emergency_action_at.is_(None))
+        .order_by(Case.closed_at.desc()).limit(limit)
+    ))
+
+
+def emergency_timeliness(user: User, days: int = TIMELINESS_DAYS) -> dict[str, int]:
+    """Urgent child cases received in the last `days` days by how their 12-hour clock ended."""
+    now = utcnow()
+    timing = emergency_timing(now)
+    counts = dict(db.session.execute(
+        sa.select(timing, sa.func.count()).where(
+            visible(Case, user), Case.action_deadline_at.is_not(None),
+            Case.received_at >= now - timedelta(days=days))
+        .group_by(timing)
+    ).all())
+    return {key: counts.get(key, 0) for key in ("in_time", "late", "missed", "pending")}
 
 
 def assignable_workers(case: Case) -> list[User]:

@@ -20,8 +20,8 @@ from casework.cases.charts import bar_chart
 from casework.cases.codes import CASE_STATUS
 from casework.cases.display import countdown, template_context
 from casework.cases.forms import CaseEditForm, NoteForm, StepForm, TaskForm
-from casework.cases.lifecycle import pending_closure, pending_plan
-from casework.cases.models import FollowUpTask
+from casework.cases.lifecycle import last_returned, pending_closure, pending_plan
+from casework.cases.models import FollowUpTask, Plan
 from casework.cases.pages import form_version, load_case, save
 from casework.cases.workflow import steps_from
 from casework.crypto import reveal
@@ -61,7 +61,11 @@ def overview():
     summary = queries.overview(current_user)
     rows = [(CASE_STATUS.label(code), count) for code, count in summary.by_status]
     chart = bar_chart(rows, _("Open cases by status"), "open-by-status")
-    return render_template("cases/overview.html", summary=summary, chart=chart)
+    return render_template(
+        "cases/overview.html", summary=summary, chart=chart,
+        unacted=queries.closed_without_emergency_action(current_user),
+        timeliness=queries.emergency_timeliness(current_user),
+        timeliness_days=queries.TIMELINESS_DAYS)
 
 
 @bp.get("/opened")
@@ -83,6 +87,7 @@ def detail(case_id):
         steps={step.name for step in steps_from(case.status, current_user.role)}
         if can_work_on(case, current_user) else set(),
         plan_waiting=pending_plan(case), closure_waiting=pending_closure(case),
+        returned_plan=last_returned(Plan, case),
         step_form=StepForm(version=str(case.version)), note_form=NoteForm(),
         task_form=TaskForm(), workers=queries.assignable_workers(case))
 

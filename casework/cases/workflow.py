@@ -51,6 +51,8 @@ STEPS: dict[str, Step] = {
         Step("return_closure", OPEN_STATUSES, None, SUPERVISOR, while_closing=True),
         Step("reopen", frozenset({"closed"}), "initial_assessment", SUPERVISOR),
         Step("edit_details", OPEN_STATUSES, None, WORKER, while_closing=True),
+        # What was done in an emergency is a fact to record whenever it happens.
+        Step("record_emergency_action", OPEN_STATUSES, None, WORKER, while_closing=True),
     )
 }
 

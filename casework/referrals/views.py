@@ -102,8 +102,12 @@ def _referral_page(case, referral, **forms):
                            history=directory.history_of(referral), **{**defaults, **forms})
 
 
-def _referral_step(case_id, referral_id, form, action, done: str, form_name: str):
-    """Run one referral step from its form, or show the referral page with what went wrong."""
+def _referral_step(case_id, referral_id, form, action, done, form_name: str):
+    """Run one referral step from its form, or show the referral page with what went wrong.
+
+    `done` is the message, or a function of the referral after the step that says what
+    the step did (an answer may be yes or no).
+    """
     case = _case(case_id)
     current = _referral(case, referral_id)
     if form.validate_on_submit():
@@ -120,7 +124,7 @@ def _referral_step(case_id, referral_id, form, action, done: str, form_name: str
             db.session.rollback()
             show_error(form, error)
         else:
-            flash(done, "success")
+            flash(done(current) if callable(done) else done, "success")
             return redirect(url_for("referrals.referral", case_id=case.id,
                                     referral_id=current.id))
     page = _referral_page(case, current, **{form_name: form})
@@ -137,7 +141,13 @@ def consent(case_id, referral_id):
                               case, referral, survivor_consent=answer(form.survivor_consent.data),
                               representative_consent=answer(form.representative_consent.data),
                               by=current_user, seen_version=form.seen_version()),
-                          _("Consent recorded."), "consent_form")
+                          _consent_outcome, "consent_form")
+
+
+def _consent_outcome(referral) -> str:
+    if referral.status == "consent_refused":
+        return _("Consent refused: the referral will not be sent.")
+    return _("Consent given: the referral can be sent.")
 
 
 @bp.post("/<uuid:case_id>/referrals/<uuid:referral_id>/send")
@@ -170,7 +180,9 @@ def respond(case_id, referral_id):
                           service.record_response(
                               case, referral, accepted=form.response.data == "accept",
                               by=current_user, seen_version=form.seen_version()),
-                          _("The agency's answer is recorded."), "response_form")
+                          _("The agency accepted the referral.")
+                          if form.response.data == "accept"
+                          else _("The agency declined the referral."), "response_form")
 
 
 @bp.post("/<uuid:case_id>/referrals/<uuid:referral_id>/complete")

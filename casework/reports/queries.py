@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 
+from casework.cases.emergency import emergency_timing
 from casework.cases.models import Case, CaseCall
+from casework.db import utcnow
 from casework.intake.models import Call, CallClassification
 from casework.people.models import Survivor
 from casework.referrals.models import Referral, ServiceDelivery
@@ -163,12 +165,11 @@ def basic_support(window: Window) -> sa.Select:
 
 
 def emergency_action(window: Window) -> sa.Select:
-    """Urgent child cases opened in the window: emergency action within the deadline or not."""
-    timing = sa.case(
-        (Case.emergency_action_at.is_(None), "no_action"),
-        (Case.emergency_action_at <= Case.action_deadline_at, "in_time"),
-        else_="late",
-    )
+    """Urgent child cases opened in the window: emergency action within the deadline or not.
+
+    A case closed, or past its deadline, without any emergency action counts as missed.
+    """
+    timing = emergency_timing(utcnow())
     urgent_child = Case.is_child & Case.urgency.in_(sorted(URGENT_LEVELS))
     return cases(window, Case.opened_at, timing, where=urgent_child)
 

@@ -132,7 +132,8 @@ def _perform(case: Case, step: str, user, **args) -> None:
         "start_review": lambda: lifecycle.start_review(case, by=user),
         "replan": lambda: lifecycle.replan(case, by=user),
         "request_closure": lambda: lifecycle.request_closure(
-            case, reason=args["reason"], outcome="o", by=user),
+            case, reason=args["reason"], outcome="o", by=user,
+            no_emergency_action_reason="n"),  # kept only while the 12-hour clock runs
         "approve_closure": lambda: lifecycle.approve_closure(case, by=user),
         "return_closure": lambda: lifecycle.return_closure(case, comment="c", by=user),
         "reopen": lambda: lifecycle.reopen_case(case, reason="r", by=user),

@@ -8,7 +8,14 @@ import sqlalchemy as sa
 from casework.audit.service import verify_chain
 from casework.cases.codes import CASE_STATUS
 from casework.cases.demo import seed_demo_cases
-from casework.cases.models import Case, CaseCall, CaseEvent, ClosureRequest, Plan
+from casework.cases.models import (
+    Case,
+    CaseCall,
+    CaseEvent,
+    ClosureRequest,
+    EmergencyAction,
+    Plan,
+)
 from casework.cases.seeding import cases_for_batch, register_seed_hook
 from casework.demo import seed_accounts
 from casework.intake import seeding as intake_seeding
@@ -28,6 +35,8 @@ def test_the_demo_has_cases_in_every_status_and_approvals_waiting(app, db_sessio
     assert statuses == set(CASE_STATUS.codes)
     assert _count(db_session, Plan, Plan.status == "submitted") == 1
     assert _count(db_session, ClosureRequest, ClosureRequest.status == "submitted") == 1
+    assert _count(db_session, Plan, Plan.status == "returned") >= 1
+    assert _count(db_session, EmergencyAction) >= 1
     assert _count(db_session, Referral) > 0 and _count(db_session, ServiceDelivery) > 0
     closed = db_session.scalars(sa.select(Case).where(Case.status == "closed")).all()
     assert all(case.closure_reason and case.closed_at for case in closed)

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 import sqlalchemy as sa
 
 from casework.cases.models import Case, CaseCall
+from casework.db import utcnow
 from casework.extensions import db
 from casework.intake.models import Call
 from casework.people.models import Survivor
@@ -142,7 +143,8 @@ def emergency_action(data, window):
         if not (case.is_child and case.urgency in URGENT_LEVELS and inside(case.opened_at, window)):
             continue
         if case.emergency_action_at is None:
-            timing = "no_action"
+            ended = case.closed_at is not None or case.action_deadline_at < utcnow()
+            timing = "missed" if ended else "pending"
         else:
             timing = "in_time" if case.emergency_action_at <= case.action_deadline_at else "late"
         found[timing, "count", data.case_line[case.id]] += 1

@@ -227,6 +227,21 @@ def _case_closure_requests(marks: Marks, world: World) -> None:
                               by=world.worker)
     lifecycle.return_closure(case, comment=marks.text("closure_decision_comment"),
                              by=world.supervisor)
+    unacted = world.assigned_case()
+    unacted.action_deadline_at = unacted.received_at + timedelta(hours=12)
+    lifecycle.request_closure(unacted, reason="duplicate", outcome="Trùng",
+                              no_emergency_action_reason=marks.text("no_emergency_reason"),
+                              by=world.worker)
+
+
+@writes("case_emergency_actions")
+def _case_emergency_actions(marks: Marks, world: World) -> None:
+    from casework.cases.emergency import record_emergency_action
+    from casework.db import utcnow
+
+    record_emergency_action(world.assigned_case(), measure="removed_to_safety",
+                            details=marks.text("emergency_details"), acted_at=utcnow(),
+                            by=world.worker)
 
 
 @writes("referrals")
