@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -88,11 +89,15 @@ def configure_database(app: Flask, settings: Settings) -> None:
     from casework.extensions import db, migrate
 
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url
+    if not settings.is_sqlite:
+        # A pooled connection a server restart has closed is found and replaced before a
+        # request uses it; a server that does not answer fails fast instead of hanging.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
     if settings.reports_database_url:
         app.config["SQLALCHEMY_BINDS"] = {REPORTS_BIND: settings.reports_database_url}
     if settings.is_sqlite:
-        db_file = settings.database_url.removeprefix("sqlite:///")
-        Path(db_file).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        create_private_database_file(settings.database_url)
     db.init_app(app)
     import_models()
     with app.app_context():
@@ -100,6 +105,22 @@ def configure_database(app: Flask, settings: Settings) -> None:
             for engine in db.engines.values():
                 configure_sqlite(engine)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
+
+
+def create_private_database_file(url: str) -> None:
+    """Create the SQLite file with mode 0600 before SQLite does (it would use 0644).
+
+    SQLite gives the WAL and shared-memory files the mode of the database file.
+    """
+    db_file = url.partition("?")[0].removeprefix("sqlite:///")
+    if not url.startswith("sqlite:///") or not db_file or db_file.startswith(":memory:"):
+        return
+    path = Path(db_file)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def import_models() -> None:
