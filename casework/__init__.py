@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -87,6 +86,7 @@ def configure_flask(app: Flask, settings: Settings) -> None:
 def configure_database(app: Flask, settings: Settings) -> None:
     from casework.db import REPORTS_BIND, configure_sqlite
     from casework.extensions import db, migrate
+    from casework.storage import create_private_database_file
 
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url
     if not settings.is_sqlite:
@@ -105,22 +105,6 @@ def configure_database(app: Flask, settings: Settings) -> None:
             for engine in db.engines.values():
                 configure_sqlite(engine)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
-
-
-def create_private_database_file(url: str) -> None:
-    """Create the SQLite file with mode 0600 before SQLite does (it would use 0644).
-
-    SQLite gives the WAL and shared-memory files the mode of the database file.
-    """
-    db_file = url.partition("?")[0].removeprefix("sqlite:///")
-    if not url.startswith("sqlite:///") or not db_file or db_file.startswith(":memory:"):
-        return
-    path = Path(db_file)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
 
 
 def import_models() -> None:

@@ -11,6 +11,26 @@ MIN_FREE_BYTES = 64 * 1024 * 1024
 SQLITE_SUFFIXES = ("", "-wal", "-shm")
 
 
+def create_private_database_file(url: str) -> None:
+    """Create the SQLite file of `url` with mode 0600 before SQLite does (it would use 0644).
+
+    SQLite gives the WAL and shared-memory files the mode of the database file.
+    """
+    db_file = url.partition("?")[0].removeprefix("sqlite:///")
+    if not url.startswith("sqlite:///") or not db_file or db_file.startswith(":memory:"):
+        return
+    create_private_file(Path(db_file))
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file only its owner may read, in a 0700 folder; keep one that exists."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def sqlite_file_problems(database: Path) -> list[str]:
     """What stops the database file from being written, or exposes it; each with its cure."""
     folder = database.parent

@@ -67,3 +67,22 @@ def test_check_names_database_files_open_to_other_users(fresh_instance):
     assert result.returncode != 0
     assert (f"PROBLEM: {database} is open to other users (mode 644); run: chmod 600 "
             f"{database}") in result.stdout
+
+
+def test_a_restore_into_a_missing_sqlite_database_creates_it_private(tmp_path, keyring):
+    import sqlite3
+
+    from casework.crypto.backup import restore_backup, write_backup
+
+    source = tmp_path / "source.db"
+    with sqlite3.connect(source) as connection:
+        connection.execute("CREATE TABLE scratch (value TEXT)")
+    connection.close()
+    write_backup(f"sqlite:///{source}", keyring, tmp_path / "scratch.backup")
+    restored = tmp_path / "restored" / "casework.db"
+    previous = os.umask(0o022)
+    try:
+        restore_backup(f"sqlite:///{restored}", keyring, tmp_path / "scratch.backup")
+    finally:
+        os.umask(previous)
+    assert mode_of(restored) == 0o600
