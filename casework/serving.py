@@ -29,28 +29,40 @@ class ServerLockError(RuntimeError):
     """Another server process already serves this SQLite database; the message names it."""
 
 
+# A request still arriving after the idle timeout may go on while it keeps this rate, so a
+# large form on a poor mobile line completes while one trickled in a byte at a time does not.
+MIN_BYTES_PER_SECOND = 500
+
+
 class HotlineChannel(HTTPChannel):
-    """A connection that remembers when the request it is receiving began."""
+    """A connection that remembers when the request it is receiving began, and its size."""
 
     request_began: float | None = None
+    request_bytes = 0
 
     def received(self, data):
         if self.request is None:
-            self.request_began = time.time()
+            self.request_began, self.request_bytes = time.time(), 0
+        self.request_bytes += len(data)
         try:
             return super().received(data)
         finally:
             if self.request is None:
                 self.request_began = None
 
+    def too_slow(self, now: float) -> bool:
+        """Whether the request being received has taken longer than its size allows."""
+        if self.request is None or self.request_began is None:
+            return False
+        allowed = self.adj.channel_timeout + self.request_bytes / MIN_BYTES_PER_SECOND
+        return now - self.request_began > allowed
+
 
 def _close_slow_requests(server: BaseWSGIServer, now: float) -> None:
     """Waitress closes silent connections; also close those whose request never completes."""
     BaseWSGIServer.maintenance(server, now)
-    cutoff = now - server.adj.channel_timeout
     for channel in list(server.active_channels.values()):
-        began = getattr(channel, "request_began", None)
-        if channel.request is not None and began is not None and began < cutoff:
+        if isinstance(channel, HotlineChannel) and channel.too_slow(now):
             channel.will_close = True
 
 

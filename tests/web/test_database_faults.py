@@ -17,10 +17,11 @@ import pytest
 import sqlalchemy as sa
 
 import casework.db
+import casework.web.errors
 from casework import create_app
 from casework.checks import configuration_problems
 from casework.extensions import db
-from casework.faults import database_fault
+from casework.faults import OutageLog, database_fault
 from tests import factories
 from tests.factories import PASSWORD
 from tests.support import databases
@@ -32,6 +33,12 @@ DRAFT_KEPT_VI = "Bản nháp của bạn vẫn được giữ"
 sqlite_only = pytest.mark.skipif(databases.postgres_url() is not None, reason="SQLite faults")
 postgresql_only = pytest.mark.skipif(databases.postgres_url() is None,
                                      reason="needs CASEWORK_TEST_DATABASE_URL (PostgreSQL)")
+
+
+@pytest.fixture(autouse=True)
+def no_outage_yet(monkeypatch):
+    """Each test starts with no outage on record, whatever ran before it in this process."""
+    monkeypatch.setattr(casework.web.errors, "outages", OutageLog())
 
 
 @contextmanager
