@@ -17,12 +17,11 @@ RETRY_AFTER_SECONDS = 30
 def configure_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        return render_template("web/error.html", code=400, reason="csrf"), 400
+        return _error_page(400, reason="csrf")
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        code = error.code or 500
-        return render_template("web/error.html", code=code, reason=None), code
+        return _error_page(error.code or 500)
 
     @app.errorhandler(sa.exc.SQLAlchemyError)
     def _database(error: sa.exc.SQLAlchemyError):
@@ -37,6 +36,20 @@ def configure_error_pages(app: Flask) -> None:
         return render_template("web/error.html", code=500, reason=None), InternalServerError.code
 
     app.after_request(_notice_recovery)
+
+
+def _error_page(code: int, reason: str | None = None):
+    """An error page; drawn as for a visitor when the user cannot be loaded for the menu."""
+    try:
+        return render_template("web/error.html", code=code, reason=reason), code
+    except sa.exc.SQLAlchemyError as error:
+        fault = database_fault(error)
+        if fault is None:
+            log.error("unhandled %s drawing an error page", type(error).__name__)
+        else:
+            outages.failed(fault)
+        _forget_database_state()
+        return render_template("web/error.html", code=code, reason=reason), code
 
 
 def unavailable(fault: Fault):

@@ -148,10 +148,16 @@ def test_postgresql_going_away_answers_503_without_the_database(tmp_path, keyrin
                     relay.cut()
                     # Signed in: the page would need the user from the database.
                     refused = [client.get("/home") for _ in range(3)]
+                    # A form refused before the user is loaded still gets its page.
+                    app.config["WTF_CSRF_ENABLED"] = True
+                    expired_form = client.post("/language", data={"language": "en"})
+                    app.config["WTF_CSRF_ENABLED"] = False
                     relay.start()
                     back = client.get("/home")
                 for response in refused:
                     assert_unavailable_page(response)
+                assert expired_form.status_code == 400
+                assert "Biểu mẫu đã hết hạn" in expired_form.get_data(as_text=True)
                 assert back.status_code == 200
                 assert_logged_once(log, "PostgreSQL", username)
         finally:
