@@ -126,3 +126,22 @@ def hold_server_lock(database: Path) -> None:
     os.pwrite(descriptor, f"process {os.getpid()} on {socket.gethostname()}, started "
                           f"{started}".encode(), 0)
     _held_locks.append(descriptor)
+
+
+def server_holding(database: Path) -> str | None:
+    """Who serves this SQLite database right now ("process … on …, started …"), or None.
+
+    For commands that must not run under a server, such as a restore.
+    """
+    path = server_lock_path(database)
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return os.pread(descriptor, 300, 0).decode("utf-8", "replace").strip() or "a process"
+    finally:
+        os.close(descriptor)  # also releases the shared lock, if it was granted
+    return None

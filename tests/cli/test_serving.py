@@ -10,12 +10,14 @@ import contextlib
 import socket
 import subprocess
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from bench.live import Browser, LiveServer
 from casework.extensions import db
+from casework.serving import server_holding
 from tests import factories
 from tests.factories import PASSWORD
 from tests.hardening.live import instance_app
@@ -144,7 +146,9 @@ def test_a_second_server_on_one_sqlite_database_is_refused_naming_the_first(inst
 @pytest.mark.skipif(databases.postgres_url() is not None, reason="the SQLite server lock")
 def test_a_server_starts_again_once_the_first_has_stopped(instance, tmp_path):
     env, _username = instance
-    with server(env, tmp_path / "first.log", threads=2):
-        pass
+    database = Path(env["CASEWORK_DATABASE_URL"].removeprefix("sqlite:///"))
+    with server(env, tmp_path / "first.log", threads=2) as first:
+        assert server_holding(database).startswith(f"process {first.process.pid} on ")
+    assert server_holding(database) is None
     with server(env, tmp_path / "second.log", threads=2) as second:
         assert Browser(second.base_url).get("/healthz").status == 200
