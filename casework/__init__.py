@@ -87,13 +87,18 @@ def configure_flask(app: Flask, settings: Settings) -> None:
 def configure_database(app: Flask, settings: Settings) -> None:
     from casework.db import REPORTS_BIND, configure_sqlite
     from casework.extensions import db, migrate
+    from casework.storage import create_private_database_file
 
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url
+    if not settings.is_sqlite:
+        # A pooled connection a server restart has closed is found and replaced before a
+        # request uses it; a server that does not answer fails fast instead of hanging.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
     if settings.reports_database_url:
         app.config["SQLALCHEMY_BINDS"] = {REPORTS_BIND: settings.reports_database_url}
     if settings.is_sqlite:
-        db_file = settings.database_url.removeprefix("sqlite:///")
-        Path(db_file).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        create_private_database_file(settings.database_url)
     db.init_app(app)
     import_models()
     with app.app_context():

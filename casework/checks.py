@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
@@ -21,10 +22,14 @@ def check(function: Check) -> Check:
 
 @check
 def database_reachable(app: Flask) -> list[str]:
+    from casework.faults import database_fault
+
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError as error:
-        return [f"database unreachable: {type(error).__name__}"]
+        fault = database_fault(error)
+        return [f"database unusable: {fault}" if fault else
+                f"database unreachable: {type(error).__name__}"]
     return []
 
 
@@ -72,6 +77,16 @@ def sqlite_durability(app: Flask) -> list[str]:
 
 
 @check
+def sqlite_storage(app: Flask) -> list[str]:
+    """A full or read-only disk, and database files other users may read."""
+    if db.engine.dialect.name != "sqlite" or not db.engine.url.database:
+        return []
+    from casework.storage import sqlite_file_problems
+
+    return sqlite_file_problems(Path(db.engine.url.database))
+
+
+@check
 def production_settings(app: Flask) -> list[str]:
     settings = app.extensions["casework.settings"]
     if settings.is_demo:
@@ -95,5 +110,9 @@ def production_settings(app: Flask) -> list[str]:
 def configuration_problems(app: Flask) -> list[str]:
     problems: list[str] = []
     for function in CHECKS:
-        problems.extend(function(app))
+        try:
+            problems.extend(function(app))
+        except sa.exc.SQLAlchemyError:
+            # A database that fails is named once, by database_reachable, not by each check.
+            db.session.rollback()
     return problems

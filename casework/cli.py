@@ -133,10 +133,12 @@ def _refresh_statistics(app: Flask) -> None:
 
 
 def _serve(app: Flask, host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
+    from casework.serving import ServerLockError, serve_app
 
-    waitress_serve(app, host=host, port=port, threads=threads, ident="casework",
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] * 2)
+    try:
+        serve_app(app, host, port, threads)
+    except ServerLockError as error:
+        raise click.ClickException(f"Cannot start: {error}") from None
 
 
 @cli.command("create-user")

@@ -67,6 +67,13 @@ class Settings:
     repeat_lookup_window_minutes: int = 10
     # Survivor age bands for reports (DOMAIN.md); "0-5" style, ending with an open band.
     age_bands: tuple[str, ...] = ("0-5", "6-11", "12-15", "16-17", "18-59", "60+")
+    # `casework serve`: open connections at most (idle ones included), and seconds after
+    # which a connection that sends nothing, or a request that never completes, is closed.
+    connection_limit: int = 1000
+    idle_timeout_seconds: int = 30
+    # Let several `serve` processes share one SQLite file (tests of cross-process writing):
+    # each then waits for the others' writes, so production refuses it.
+    sqlite_several_servers: bool = False
     keyring_env: str | None = field(default=None, repr=False)
 
     @property
@@ -188,6 +195,10 @@ def validate(settings: Settings) -> None:
         problems.append(f"{ENV_PREFIX}REPEAT_LOOKUP_LIMIT and "
                         f"{ENV_PREFIX}REPEAT_LOOKUP_WINDOW_MINUTES must be positive")
     problems.extend(_age_band_problems(settings.age_bands))
+    if not 10 <= settings.connection_limit <= 10000:
+        problems.append(f"{ENV_PREFIX}CONNECTION_LIMIT must be between 10 and 10000")
+    if not 5 <= settings.idle_timeout_seconds <= 3600:
+        problems.append(f"{ENV_PREFIX}IDLE_TIMEOUT_SECONDS must be between 5 and 3600")
     if settings.default_locale not in ("vi", "en"):
         problems.append(f"{ENV_PREFIX}DEFAULT_LOCALE must be vi or en")
     problems.extend(_case_deadline_problems(settings))

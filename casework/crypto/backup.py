@@ -39,6 +39,7 @@ from casework.crypto.backup_format import (
     read_header,
 )
 from casework.crypto.keyring import Keyring
+from casework.storage import create_private_file
 
 PG_RESET = b"DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
 
@@ -143,6 +144,7 @@ def _restore_sqlite(database: Path, keyring: Keyring, source: Path) -> None:
         restored = sqlite3.connect(copy)
         try:
             _check_integrity(restored)
+            create_private_file(database)  # sqlite3 would create a missing one 0644
             live = sqlite3.connect(database, timeout=15)
             try:
                 restored.backup(live)

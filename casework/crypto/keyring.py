@@ -180,6 +180,10 @@ def load_keyring_file(path: Path) -> Keyring:
             f"no key file at {path}: set CASEWORK_KEYRING or run `casework keys generate`"
         )
     try:
+        folder_mode = stat.S_IMODE(path.parent.stat().st_mode)
+        if folder_mode & 0o077:
+            raise KeyringError(f"keys folder {path.parent} is open to other users (mode "
+                               f"{folder_mode:o}); run: chmod 700 {path.parent}")
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
             raise KeyringError(

@@ -18,6 +18,9 @@ from casework import create_app
 # `casework serve` runs the production checks, which refuse cookies without Secure; the
 # test browser sends Secure cookies over loopback HTTP anyway.
 SERVER_ENV = {"CASEWORK_COOKIE_SECURE": "1"}
+# Two servers on one SQLite file are refused outside tests, which show that their writes
+# still never collide.
+SEVERAL_SERVERS = {"CASEWORK_SQLITE_SEVERAL_SERVERS": "1"}
 
 
 @dataclass(frozen=True)
@@ -58,4 +61,5 @@ def start_server(env: dict[str, str], log_path: Path, *, threads: int = 4) -> Li
     return LiveServer({**env, **SERVER_ENV}, threads=threads, log_path=log_path).start()
 
 
-__all__ = ["Browser", "LiveInstance", "LiveServer", "casework", "instance_app", "start_server"]
+__all__ = ["SEVERAL_SERVERS", "Browser", "LiveInstance", "LiveServer", "casework", "instance_app",
+           "start_server"]

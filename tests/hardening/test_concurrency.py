@@ -24,7 +24,7 @@ from casework.extensions import db
 from tests import factories
 from tests.cases.builders import make_case
 from tests.hardening.conftest import loop_count
-from tests.hardening.live import start_server
+from tests.hardening.live import SEVERAL_SERVERS, start_server
 from tests.hardening.writers import call_form, missing_or_wrong, run_writers
 
 pytestmark = pytest.mark.slow
@@ -36,8 +36,9 @@ VERSION = re.compile(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="
 
 @pytest.fixture(scope="module")
 def servers(live_instance):
-    first = start_server(live_instance.env, live_instance.directory / "first.log", threads=4)
-    second = start_server(live_instance.env, live_instance.directory / "second.log", threads=4)
+    env = {**live_instance.env, **SEVERAL_SERVERS}
+    first = start_server(env, live_instance.directory / "first.log", threads=4)
+    second = start_server(env, live_instance.directory / "second.log", threads=4)
     yield first, second
     first.stop()
     second.stop()

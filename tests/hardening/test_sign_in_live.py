@@ -16,7 +16,7 @@ from casework.audit.models import AuditEntry
 from casework.extensions import db
 from tests import factories
 from tests.factories import PASSWORD
-from tests.hardening.live import Browser, start_server
+from tests.hardening.live import SEVERAL_SERVERS, Browser, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -27,8 +27,9 @@ MAX_FAILURES = 5  # the default of Settings.throttle_max_failures
 
 @pytest.fixture(scope="module")
 def servers(live_instance):
-    first = start_server(live_instance.env, live_instance.directory / "first.log", threads=8)
-    second = start_server(live_instance.env, live_instance.directory / "second.log", threads=8)
+    env = {**live_instance.env, **SEVERAL_SERVERS}
+    first = start_server(env, live_instance.directory / "first.log", threads=8)
+    second = start_server(env, live_instance.directory / "second.log", threads=8)
     yield first, second
     first.stop()
     second.stop()
