@@ -118,14 +118,34 @@ def change_password(user: User, current_password: str, new_password: str) -> str
     return sessions.start_session(user)
 
 
-def enable_totp(user: User, secret: str, code: str) -> str | None:
-    """Turn on TOTP once the user proves the app works; returns a fresh session token."""
+def pending_totp_secret(user: User) -> str:
+    """The secret being enrolled, kept encrypted on the user's row; a new one when none is."""
+    age = utcnow() - user.totp_pending_at if user.totp_pending_at else None
+    if age is not None and age < totp.PENDING_LIFETIME:
+        return reveal(user, "totp_pending_secret")
+    secret = totp.new_secret()
+    user.totp_pending_secret = secret
+    user.totp_pending_at = utcnow()
+    return secret
+
+
+def _clear_pending_totp(user: User) -> None:
+    user.totp_pending_secret = None
+    user.totp_pending_at = None
+
+
+def enable_totp(user: User, code: str) -> str | None:
+    """Turn on the enrolled TOTP once the user proves the app works; returns a new token."""
+    if user.totp_pending_at is None:
+        return None
+    secret = reveal(user, "totp_pending_secret")
     step = totp.accept_code(secret, code, None)
     if step is None:
         return None
     user.totp_secret = secret
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
+    _clear_pending_totp(user)
     sessions.end_all_sessions(user, "totp_changed")
     audit.record("totp_enable", "user", user.id)
     return sessions.start_session(user)
@@ -136,6 +156,7 @@ def reset_totp(user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
+    _clear_pending_totp(user)
     sessions.end_all_sessions(user, "totp_changed")
     audit.record("totp_reset", "user", user.id)
 

@@ -26,7 +26,6 @@ bp = Blueprint("accounts", __name__)
 
 PENDING_KEY = "pending_sign_in"
 PENDING_SECONDS = 300
-ENROL_KEY = "pending_totp_secret"
 
 
 @login_manager.user_loader
@@ -139,14 +138,14 @@ def _relogin(token: str) -> None:
 @bp.route("/account/2fa", methods=["GET", "POST"])
 @allow_signed_in
 def totp_enrol():
-    secret = session.get(ENROL_KEY) or totp.new_secret()
-    session[ENROL_KEY] = secret
+    user = current_user._get_current_object()
+    secret = service.pending_totp_secret(user)
+    db.session.commit()  # the same secret on reload and in the next request, server-side only
     form = TotpForm()
     if form.validate_on_submit():
-        token = service.enable_totp(current_user, secret, form.code.data)
+        token = service.enable_totp(user, form.code.data)
         if token:
             db.session.commit()
-            session.pop(ENROL_KEY, None)
             _relogin(token)
             flash(_("Two-step sign-in is on. Your other sessions have ended."), "success")
             return redirect(home_url(current_user.role))
