@@ -44,9 +44,14 @@ def find_user(username: str) -> User | None:
     )
 
 
-def check_password(username: str, password: str) -> SignInResult:
-    """First factor: the same answer for an unknown user and a wrong password."""
-    if throttle.locked_until(username):
+def check_password(username: str, password: str, client: str = "") -> SignInResult:
+    """First factor: the same answer for an unknown user and a wrong password.
+
+    A locked username costs the same hashing time as a checked one, so timing does not
+    tell that a lock is in force.
+    """
+    if throttle.locked_until(username, client):
+        passwords.spend_equal_time(password)
         audit.record("sign_in", "user", None, outcome="locked")
         return SignInResult(SignInOutcome.LOCKED)
     user = find_user(username)
@@ -55,7 +60,7 @@ def check_password(username: str, password: str) -> SignInResult:
     # A deactivated account costs the same hashing time, so timing does not reveal it.
     password_ok = user is not None and passwords.verify_password(user.password_hash, password)
     if not password_ok or not user.is_active:
-        throttle.record_failure(username)
+        throttle.record_failure(username, client)
         audit.record("sign_in", "user", user.id if user else None, outcome="refused")
         return SignInResult(SignInOutcome.REFUSED)
     if passwords.needs_rehash(user.password_hash):
@@ -65,24 +70,24 @@ def check_password(username: str, password: str) -> SignInResult:
     return SignInResult(SignInOutcome.OK, user)
 
 
-def check_second_factor(user: User, code: str) -> bool:
+def check_second_factor(user: User, code: str, client: str = "") -> bool:
     """Second factor: a valid code not used before; failures count towards throttling."""
-    if throttle.locked_until(user.username):
+    if throttle.locked_until(user.username, client):
         # Without this the code step could be guessed without limit once the password is known.
         audit.record("sign_in_totp", "user", user.id, outcome="locked")
         return False
     step = totp.accept_code(reveal(user, "totp_secret"), code, user.totp_last_step)
     if step is None:
-        throttle.record_failure(user.username)
+        throttle.record_failure(user.username, client)
         audit.record("sign_in_totp", "user", user.id, outcome="refused")
         return False
     user.totp_last_step = step
     return True
 
 
-def complete_sign_in(user: User) -> str:
+def complete_sign_in(user: User, client: str = "") -> str:
     """Start a fresh session for a user who passed every factor; returns its token."""
-    throttle.clear(user.username)
+    throttle.clear(user.username, client)
     token = sessions.start_session(user)
     audit.record("sign_in", "user", user.id, actor_id=user.id)
     return token
@@ -201,8 +206,18 @@ def reset_password(user: User, temporary_password: str) -> None:
     set_password(user, temporary_password)
     user.must_change_password = True
     sessions.end_all_sessions(user, "password_reset")
-    throttle.clear(user.username)
+    throttle.unlock(user.username)
     audit.record("password_reset", "user", user.id)
+
+
+def unlock_sign_in(user: User) -> None:
+    """Admin action: lift every sign-in lock on the account, from every client."""
+    throttle.unlock(user.username)
+    audit.record("user_unlock", "user", user.id)
+
+
+def is_sign_in_locked(user: User) -> bool:
+    return throttle.is_locked(user.username)
 
 
 def set_locale(user: User, locale: str) -> None:
