@@ -143,8 +143,14 @@ def _refresh_statistics(app: Flask) -> None:
 def _serve(app: Flask, host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
-    waitress_serve(app, host=host, port=port, threads=threads, ident="casework",
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] * 2)
+    from casework.instance_lock import serving
+
+    settings = app.extensions["casework.settings"]
+    database = "sqlite" if settings.is_sqlite else "postgresql"
+    # Recorded while serving, so that `casework restore` can see it and refuse.
+    with serving(settings.instance_path, f"http://{host}:{port}/", database):
+        waitress_serve(app, host=host, port=port, threads=threads, ident="casework",
+                       max_request_body_size=app.config["MAX_CONTENT_LENGTH"] * 2)
 
 
 @cli.command("create-user")
