@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-
 from casework.instance_lock import run_folder, running_servers, serving
 from tests.crypto.test_backup import _survivor_names, instance  # noqa: F401  (fixture)
 from tests.support.servers import free_port, run_casework, running_server
