@@ -88,12 +88,15 @@ def init_db() -> None:
 @click.option("--no-serve", is_flag=True, help="Create and seed the demo, then exit.")
 def demo(host: str, port: int, instance: Path, no_serve: bool) -> None:
     """Create a demo instance with synthetic data if absent, and serve it."""
+    from casework.checks import demo_on_postgresql
     from casework.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 
     created = ensure_instance(instance, demo=True)
     app = build_app(instance_path=str(instance))
     if not app.extensions["casework.settings"].is_demo:
         raise click.ClickException(f"{instance} is not a demo instance; use `casework serve`.")
+    if not no_serve and (problems := demo_on_postgresql(app)):
+        raise click.ClickException("Cannot serve: " + "; ".join(problems))
     upgrade_database(app)
     if created:
         click.echo("Creating demo data (synthetic, Vietnamese)…")

@@ -112,9 +112,20 @@ def set_password(user: User, new_password: str) -> None:
     user.password_changed_at = utcnow()
 
 
-def change_password(user: User, current_password: str, new_password: str) -> str:
-    """Change one's own password; ends every session and returns a fresh token for this one."""
+def change_password(user: User, current_password: str, new_password: str,
+                    client: str = "") -> str:
+    """Change one's own password; ends every session and returns a fresh token for this one.
+
+    Wrong current passwords count towards the sign-in lock: a stolen session must not become
+    a way to guess the password without limit.
+    """
+    if throttle.locked_until(user.username, client):
+        passwords.spend_equal_time(current_password)
+        audit.record("password_change", "user", user.id, outcome="locked")
+        raise AccountError("locked")
     if not passwords.verify_password(user.password_hash, current_password):
+        throttle.record_failure(user.username, client)
+        audit.record("password_change", "user", user.id, outcome="refused")
         raise AccountError("current_password")
     set_password(user, new_password)
     user.must_change_password = False

@@ -134,9 +134,12 @@ def change_password():
     if form.validate_on_submit():
         try:
             token = service.change_password(current_user, form.current_password.data,
-                                            form.new_password.data)
-        except service.AccountError:
-            form.current_password.errors = [_("The current password is not correct.")]
+                                            form.new_password.data, _client())
+        except service.AccountError as error:
+            db.session.commit()  # the failure counts towards the lock even though refused
+            form.current_password.errors = [
+                _("Too many wrong passwords. Wait a few minutes, or ask an administrator.")
+                if error.args[0] == "locked" else _("The current password is not correct.")]
         else:
             db.session.commit()
             _relogin(token)

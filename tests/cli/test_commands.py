@@ -191,6 +191,15 @@ def test_serve_and_check_refuse_demo_mode_on_postgresql(fresh_instance):
     assert "PROBLEM: demo mode is on for a PostgreSQL database" in checked
 
 
+def test_demo_refuses_to_serve_on_postgresql(tmp_path):
+    with databases.scratch_database(tmp_path) as url:
+        if url.startswith("sqlite"):
+            pytest.skip("needs PostgreSQL (CASEWORK_TEST_DATABASE_URL)")
+        env = {"CASEWORK_INSTANCE": str(tmp_path / "demo"), "CASEWORK_DATABASE_URL": url}
+        output = refused(run_casework("demo", "--port", str(free_port()), env=env))
+    assert "Cannot serve: demo mode is on for a PostgreSQL database" in output
+
+
 def test_demo_refuses_an_instance_that_is_not_a_demo(fresh_instance):
     output = refused(run_casework("demo", "--no-serve", env=fresh_instance))
     assert "is not a demo instance; use `casework serve`" in output
