@@ -206,5 +206,8 @@ def record_restore(keyring: Keyring, *, backup_made_at: str, backup_kind: str,
 
 
 def last_restore() -> BackupRestore | None:
+    """The latest restore recorded, if any (none before the table's migration)."""
+    if not sa.inspect(db.session.connection()).has_table(BackupRestore.__tablename__):
+        return None
     return db.session.scalar(
         sa.select(BackupRestore).order_by(BackupRestore.restored_at.desc()).limit(1))
