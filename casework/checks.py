@@ -107,6 +107,26 @@ def production_settings(app: Flask) -> list[str]:
     return problems
 
 
+def demo_warnings(app: Flask) -> list[str]:
+    """Say loudly what a demo instance switches off, so nobody mistakes it for production."""
+    settings = app.extensions["casework.settings"]
+    if not settings.is_demo:
+        return []
+    return ["THIS IS A DEMO INSTANCE (CASEWORK_IS_DEMO or is_demo in casework.toml): "
+            "two-step sign-in is not required, cookies may travel without HTTPS, accounts "
+            "may keep the demo password and these production checks are skipped. "
+            "Never enter real people's data in it."]
+
+
+def demo_on_postgresql(app: Flask) -> list[str]:
+    """A demo on PostgreSQL is a production database with its protections switched off."""
+    settings = app.extensions["casework.settings"]
+    if settings.is_demo and not settings.is_sqlite:
+        return ["demo mode is on for a PostgreSQL database: a demo runs only on SQLite. "
+                "Unset CASEWORK_IS_DEMO (and is_demo in casework.toml) for this instance"]
+    return []
+
+
 def configuration_problems(app: Flask) -> list[str]:
     problems: list[str] = []
     for function in CHECKS:

@@ -88,12 +88,15 @@ def init_db() -> None:
 @click.option("--no-serve", is_flag=True, help="Create and seed the demo, then exit.")
 def demo(host: str, port: int, instance: Path, no_serve: bool) -> None:
     """Create a demo instance with synthetic data if absent, and serve it."""
+    from casework.checks import demo_on_postgresql
     from casework.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 
     created = ensure_instance(instance, demo=True)
     app = build_app(instance_path=str(instance))
     if not app.extensions["casework.settings"].is_demo:
         raise click.ClickException(f"{instance} is not a demo instance; use `casework serve`.")
+    if not no_serve and (problems := demo_on_postgresql(app)):
+        raise click.ClickException("Cannot serve: " + "; ".join(problems))
     upgrade_database(app)
     if created:
         click.echo("Creating demo data (synthetic, Vietnamese)…")
@@ -111,12 +114,20 @@ def demo(host: str, port: int, instance: Path, no_serve: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
+@click.option("--allow-demo-on-postgresql", is_flag=True, hidden=True,
+              help="Automated tests only: serve a synthetic demo on a scratch PostgreSQL.")
+def serve(host: str, port: int, threads: int, allow_demo_on_postgresql: bool) -> None:
     """Run the production WSGI server (waitress); refuses to start without keys and secrets."""
+    from casework.checks import demo_on_postgresql, demo_warnings
+
     app = build_app()
     problems = _check_problems(app)
+    if not allow_demo_on_postgresql:
+        problems += demo_on_postgresql(app)
     if problems:
         raise click.ClickException("Cannot start:\n  " + "\n  ".join(problems))
+    for warning in demo_warnings(app):
+        click.echo(f"WARNING: {warning}", err=True)
     _refresh_statistics(app)
     click.echo(f"Casework serving on http://{host}:{port}/")
     _serve(app, host, port, threads=threads)
@@ -133,10 +144,15 @@ def _refresh_statistics(app: Flask) -> None:
 
 
 def _serve(app: Flask, host: str, port: int, threads: int) -> None:
+    from casework.instance_lock import serving
     from casework.serving import ServerLockError, serve_app
 
+    settings = app.extensions["casework.settings"]
+    database = "sqlite" if settings.is_sqlite else "postgresql"
     try:
-        serve_app(app, host, port, threads)
+        # Recorded while serving, so that `casework restore` can see it and refuse.
+        with serving(settings.instance_path, f"http://{host}:{port}/", database):
+            serve_app(app, host, port, threads)
     except ServerLockError as error:
         raise click.ClickException(f"Cannot start: {error}") from None
 
@@ -173,12 +189,21 @@ def create_user(username: str, display_name: str, role: str, password_stdin: boo
 @cli.command("check")
 def check() -> None:
     """Self-test the configuration; names every problem and exits non-zero if any."""
+    from casework.checks import demo_on_postgresql, demo_warnings
+
     app = build_app()
-    problems = _check_problems(app)
+    warnings = demo_warnings(app)
+    for warning in warnings:
+        click.echo(f"WARNING: {warning}")
+    problems = _check_problems(app) + demo_on_postgresql(app)
     for problem in problems:
         click.echo(f"PROBLEM: {problem}")
     if problems:
         sys.exit(1)
+    if warnings:
+        click.echo("OK FOR A DEMO ONLY: configuration, keys and database are in order, "
+                   "but this instance must never hold real data.")
+        return
     click.echo("OK: configuration, keys and database are in order.")
 
 

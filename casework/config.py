@@ -51,6 +51,12 @@ class Settings:
     throttle_max_failures: int = 5
     throttle_window_minutes: int = 15
     throttle_lock_minutes: int = 15
+    # The slower limit on one username from every client together.
+    throttle_account_max_failures: int = 30
+    throttle_account_window_minutes: int = 60
+    # Reverse proxies in front of Casework whose X-Forwarded-For names the client (for
+    # sign-in throttling only); 0: the peer's own address.
+    trusted_proxies: int = 0
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4
@@ -187,6 +193,11 @@ def validate(settings: Settings) -> None:
                         f"of database as {ENV_PREFIX}DATABASE_URL")
     if settings.session_idle_minutes < 1 or settings.session_absolute_hours < 1:
         problems.append("session timeouts must be positive")
+    if settings.throttle_account_max_failures < settings.throttle_max_failures:
+        problems.append(f"{ENV_PREFIX}THROTTLE_ACCOUNT_MAX_FAILURES must be at least "
+                        f"{ENV_PREFIX}THROTTLE_MAX_FAILURES")
+    if settings.trusted_proxies < 0:
+        problems.append(f"{ENV_PREFIX}TRUSTED_PROXIES must be 0 or more")
     if settings.suppression_k < 3:  # "<2" would name the count: 1
         problems.append(f"{ENV_PREFIX}SUPPRESSION_K must be at least 3")
     if not 8 <= settings.blind_index_bits <= 32:

@@ -51,6 +51,7 @@ EXPECTED |= {
     "admin.toggle_active": roles("admin"),
     "admin.reset_password": roles("admin"),
     "admin.reset_totp": roles("admin"),
+    "admin.unlock_sign_in": roles("admin"),
 }
 
 # --- intake: calls (issue 4) ---

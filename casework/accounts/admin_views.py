@@ -45,7 +45,9 @@ def _unit_id(value: str):
 @allow(Role.ADMIN)
 def users():
     rows = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
-    return render_template("accounts/admin_users.html", users=rows, confirm=ConfirmForm())
+    locked = {user.id for user in rows if service.is_sign_in_locked(user)}
+    return render_template("accounts/admin_users.html", users=rows, locked=locked,
+                           confirm=ConfirmForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -144,3 +146,15 @@ def reset_totp(user_id):
         db.session.commit()
         flash(_("Two-step sign-in removed. The user will enrol again."), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/users/<uuid:user_id>/unlock")
+@allow(Role.ADMIN)
+def unlock_sign_in(user_id):
+    user = _user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        service.unlock_sign_in(user)
+        db.session.commit()
+        flash(_("Sign-in unlocked: %(username)s may try again from anywhere.",
+                username=user.username), "success")
+    return redirect(url_for("admin.users"))

@@ -49,6 +49,10 @@ class User(UUIDPrimaryKey, db.Model):
     totp_secret = encrypted_column()
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The secret being enrolled stays here, encrypted, until the user proves it works:
+    # never in the session cookie, which the browser can read.
+    totp_pending_secret = encrypted_column()
+    totp_pending_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deactivated_at: Mapped[datetime | None]
 
@@ -98,11 +102,18 @@ class AuthSession(UUIDPrimaryKey, db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Failed sign-ins per username, shared by every worker process through the database."""
+    """Failed sign-ins per username and client, and per username from every client.
+
+    Shared by every worker process through the database. `username_key` is the row's key:
+    the hashed username for the slower limit over all clients, or the hash of the username
+    with the client's address for the per-client limit. `user_key` is the hashed username
+    on both, so an administrator can lift every lock of one account.
+    """
 
     __tablename__ = "login_throttles"
 
     username_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_key: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[datetime | None]

@@ -44,9 +44,14 @@ def find_user(username: str) -> User | None:
     )
 
 
-def check_password(username: str, password: str) -> SignInResult:
-    """First factor: the same answer for an unknown user and a wrong password."""
-    if throttle.locked_until(username):
+def check_password(username: str, password: str, client: str = "") -> SignInResult:
+    """First factor: the same answer for an unknown user and a wrong password.
+
+    A locked username costs the same hashing time as a checked one, so timing does not
+    tell that a lock is in force.
+    """
+    if throttle.locked_until(username, client):
+        passwords.spend_equal_time(password)
         audit.record("sign_in", "user", None, outcome="locked")
         return SignInResult(SignInOutcome.LOCKED)
     user = find_user(username)
@@ -55,7 +60,7 @@ def check_password(username: str, password: str) -> SignInResult:
     # A deactivated account costs the same hashing time, so timing does not reveal it.
     password_ok = user is not None and passwords.verify_password(user.password_hash, password)
     if not password_ok or not user.is_active:
-        throttle.record_failure(username)
+        throttle.record_failure(username, client)
         audit.record("sign_in", "user", user.id if user else None, outcome="refused")
         return SignInResult(SignInOutcome.REFUSED)
     if passwords.needs_rehash(user.password_hash):
@@ -65,24 +70,24 @@ def check_password(username: str, password: str) -> SignInResult:
     return SignInResult(SignInOutcome.OK, user)
 
 
-def check_second_factor(user: User, code: str) -> bool:
+def check_second_factor(user: User, code: str, client: str = "") -> bool:
     """Second factor: a valid code not used before; failures count towards throttling."""
-    if throttle.locked_until(user.username):
+    if throttle.locked_until(user.username, client):
         # Without this the code step could be guessed without limit once the password is known.
         audit.record("sign_in_totp", "user", user.id, outcome="locked")
         return False
     step = totp.accept_code(reveal(user, "totp_secret"), code, user.totp_last_step)
     if step is None:
-        throttle.record_failure(user.username)
+        throttle.record_failure(user.username, client)
         audit.record("sign_in_totp", "user", user.id, outcome="refused")
         return False
     user.totp_last_step = step
     return True
 
 
-def complete_sign_in(user: User) -> str:
+def complete_sign_in(user: User, client: str = "") -> str:
     """Start a fresh session for a user who passed every factor; returns its token."""
-    throttle.clear(user.username)
+    throttle.clear(user.username, client)
     token = sessions.start_session(user)
     audit.record("sign_in", "user", user.id, actor_id=user.id)
     return token
@@ -107,9 +112,20 @@ def set_password(user: User, new_password: str) -> None:
     user.password_changed_at = utcnow()
 
 
-def change_password(user: User, current_password: str, new_password: str) -> str:
-    """Change one's own password; ends every session and returns a fresh token for this one."""
+def change_password(user: User, current_password: str, new_password: str,
+                    client: str = "") -> str:
+    """Change one's own password; ends every session and returns a fresh token for this one.
+
+    Wrong current passwords count towards the sign-in lock: a stolen session must not become
+    a way to guess the password without limit.
+    """
+    if throttle.locked_until(user.username, client):
+        passwords.spend_equal_time(current_password)
+        audit.record("password_change", "user", user.id, outcome="locked")
+        raise AccountError("locked")
     if not passwords.verify_password(user.password_hash, current_password):
+        throttle.record_failure(user.username, client)
+        audit.record("password_change", "user", user.id, outcome="refused")
         raise AccountError("current_password")
     set_password(user, new_password)
     user.must_change_password = False
@@ -118,14 +134,34 @@ def change_password(user: User, current_password: str, new_password: str) -> str
     return sessions.start_session(user)
 
 
-def enable_totp(user: User, secret: str, code: str) -> str | None:
-    """Turn on TOTP once the user proves the app works; returns a fresh session token."""
+def pending_totp_secret(user: User) -> str:
+    """The secret being enrolled, kept encrypted on the user's row; a new one when none is."""
+    age = utcnow() - user.totp_pending_at if user.totp_pending_at else None
+    if age is not None and age < totp.PENDING_LIFETIME:
+        return reveal(user, "totp_pending_secret")
+    secret = totp.new_secret()
+    user.totp_pending_secret = secret
+    user.totp_pending_at = utcnow()
+    return secret
+
+
+def _clear_pending_totp(user: User) -> None:
+    user.totp_pending_secret = None
+    user.totp_pending_at = None
+
+
+def enable_totp(user: User, code: str) -> str | None:
+    """Turn on the enrolled TOTP once the user proves the app works; returns a new token."""
+    if user.totp_pending_at is None:
+        return None
+    secret = reveal(user, "totp_pending_secret")
     step = totp.accept_code(secret, code, None)
     if step is None:
         return None
     user.totp_secret = secret
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
+    _clear_pending_totp(user)
     sessions.end_all_sessions(user, "totp_changed")
     audit.record("totp_enable", "user", user.id)
     return sessions.start_session(user)
@@ -136,6 +172,7 @@ def reset_totp(user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
+    _clear_pending_totp(user)
     sessions.end_all_sessions(user, "totp_changed")
     audit.record("totp_reset", "user", user.id)
 
@@ -180,8 +217,18 @@ def reset_password(user: User, temporary_password: str) -> None:
     set_password(user, temporary_password)
     user.must_change_password = True
     sessions.end_all_sessions(user, "password_reset")
-    throttle.clear(user.username)
+    throttle.unlock(user.username)
     audit.record("password_reset", "user", user.id)
+
+
+def unlock_sign_in(user: User) -> None:
+    """Admin action: lift every sign-in lock on the account, from every client."""
+    throttle.unlock(user.username)
+    audit.record("user_unlock", "user", user.id)
+
+
+def is_sign_in_locked(user: User) -> bool:
+    return throttle.is_locked(user.username)
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from datetime import timedelta
 
 import pyotp
 import segno
@@ -11,6 +12,8 @@ import segno
 ISSUER = "Casework"
 STEP_SECONDS = 30
 DRIFT_STEPS = 1
+# How long a secret shown for enrolment stays valid before a new one is made.
+PENDING_LIFETIME = timedelta(hours=1)
 
 
 def new_secret() -> str:

@@ -5,11 +5,20 @@ from __future__ import annotations
 import time
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from casework.accounts import service, totp
+from casework.accounts import service, throttle, totp
 from casework.accounts.access import allow_signed_in, public
 from casework.accounts.forms import (
     ChangePasswordForm,
@@ -26,7 +35,6 @@ bp = Blueprint("accounts", __name__)
 
 PENDING_KEY = "pending_sign_in"
 PENDING_SECONDS = 300
-ENROL_KEY = "pending_totp_secret"
 
 
 @login_manager.user_loader
@@ -36,8 +44,15 @@ def _load_user(token: str) -> User | None:
     return load_session_user(token)
 
 
+def _client() -> str:
+    """The client's network address, as sign-in throttling counts it."""
+    settings = current_app.extensions["casework.settings"]
+    return throttle.client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
+                                   settings.trusted_proxies)
+
+
 def _finish(user: User, next_url: str | None):
-    token = service.complete_sign_in(user)
+    token = service.complete_sign_in(user, _client())
     db.session.commit()
     locale = session.get("locale")
     session.clear()  # a fresh session at sign-in: nothing from before carries over
@@ -57,7 +72,7 @@ def login():
     form = SignInForm()
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form)
-    result = service.check_password(form.username.data, form.password.data)
+    result = service.check_password(form.username.data, form.password.data, _client())
     db.session.commit()  # failures and throttling persist even when sign-in is refused
     if result.outcome == service.SignInOutcome.OK:
         return _finish(result.user, form.next.data)
@@ -79,7 +94,7 @@ def login_totp():
     user = db.session.get(User, uuid.UUID(pending["user"]))
     form = TotpForm()
     if form.validate_on_submit() and user and user.is_active:
-        if service.check_second_factor(user, form.code.data):
+        if service.check_second_factor(user, form.code.data, _client()):
             session.pop(PENDING_KEY, None)
             return _finish(user, pending.get("next"))
         db.session.commit()
@@ -119,9 +134,12 @@ def change_password():
     if form.validate_on_submit():
         try:
             token = service.change_password(current_user, form.current_password.data,
-                                            form.new_password.data)
-        except service.AccountError:
-            form.current_password.errors = [_("The current password is not correct.")]
+                                            form.new_password.data, _client())
+        except service.AccountError as error:
+            db.session.commit()  # the failure counts towards the lock even though refused
+            form.current_password.errors = [
+                _("Too many wrong passwords. Wait a few minutes, or ask an administrator.")
+                if error.args[0] == "locked" else _("The current password is not correct.")]
         else:
             db.session.commit()
             _relogin(token)
@@ -139,14 +157,14 @@ def _relogin(token: str) -> None:
 @bp.route("/account/2fa", methods=["GET", "POST"])
 @allow_signed_in
 def totp_enrol():
-    secret = session.get(ENROL_KEY) or totp.new_secret()
-    session[ENROL_KEY] = secret
+    user = current_user._get_current_object()
+    secret = service.pending_totp_secret(user)
+    db.session.commit()  # the same secret on reload and in the next request, server-side only
     form = TotpForm()
     if form.validate_on_submit():
-        token = service.enable_totp(current_user, secret, form.code.data)
+        token = service.enable_totp(user, form.code.data)
         if token:
             db.session.commit()
-            session.pop(ENROL_KEY, None)
             _relogin(token)
             flash(_("Two-step sign-in is on. Your other sessions have ended."), "success")
             return redirect(home_url(current_user.role))

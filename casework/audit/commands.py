@@ -24,7 +24,7 @@ def verify(batch_size: int) -> None:
     from flask import current_app
 
     from casework.audit.head import head_path, read_head, write_head
-    from casework.audit.service import verify_chain
+    from casework.audit.service import last_restore, verify_chain
     from casework.cli import build_app
 
     app = build_app()
@@ -39,3 +39,8 @@ def verify(batch_size: int) -> None:
     if report.head:
         write_head(path, report.head)
     click.echo(f"OK: {report.checked} audit entries verified; the chain is intact.")
+    with app.app_context():
+        restore = last_restore()
+    if restore is not None:
+        click.echo(f"Last restore: from the backup made at {restore.backup_made_at}, "
+                   f"recorded after entry {restore.restored_head_seq}.")

@@ -24,6 +24,7 @@ _labels: dict[str, object] = {
     "user_update": _l("Account changed"),
     "user_activate": _l("Account reactivated"),
     "user_deactivate": _l("Account deactivated"),
+    "user_unlock": _l("Sign-in unlocked by an administrator"),
     "view": _l("Record opened"),
 }
 

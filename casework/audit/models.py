@@ -27,3 +27,18 @@ class AuditEntry(db.Model):
     mac: Mapped[str] = mapped_column(sa.String(64))
     # A search's keyed hash (casework.crypto.search_hash), never the term searched for.
     term_hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class BackupRestore(db.Model):
+    """A restore of the database from a backup; its audit entry re-anchors the chain."""
+
+    __tablename__ = "backup_restores"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    restored_at: Mapped[datetime] = mapped_column(default=utcnow)
+    backup_made_at: Mapped[str] = mapped_column(sa.String(40))
+    backup_kind: Mapped[str] = mapped_column(sa.String(16))
+    backup_key_id: Mapped[str] = mapped_column(sa.String(32))
+    # The chain as the backup left it: the restore's entry follows this one.
+    restored_head_seq: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer,
+                                                                                "sqlite"))

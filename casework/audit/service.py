@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from casework.audit.head import ChainHead
-from casework.audit.models import AuditEntry
+from casework.audit.models import AuditEntry, BackupRestore
 from casework.crypto.errors import UnknownKeyError
 from casework.crypto.keyring import Keyring
 from casework.db import utcnow
@@ -191,3 +191,27 @@ def entries_for(*object_ids: uuid.UUID) -> list[AuditEntry]:
             .order_by(AuditEntry.seq)
         )
     )
+
+
+def record_restore(keyring: Keyring, *, backup_made_at: str, backup_kind: str,
+                   backup_key_id: str, batch_size: int = 5000) -> tuple[ChainReport, AuditEntry]:
+    """Verify the chain a restored backup holds, then append the restore's own entry to it.
+
+    The entry is the chain's new head: the caller re-anchors the head kept outside the
+    database on it once committed, if the restored chain verified.
+    """
+    report = verify_chain(keyring, batch_size)
+    last_seq = db.session.scalar(sa.select(sa.func.max(AuditEntry.seq))) or 0
+    restore = BackupRestore(id=uuid.uuid4(), backup_made_at=backup_made_at,
+                            backup_kind=backup_kind, backup_key_id=backup_key_id,
+                            restored_head_seq=last_seq)
+    db.session.add(restore)
+    return report, record("backup_restore", "backup_restore", restore.id)
+
+
+def last_restore() -> BackupRestore | None:
+    """The latest restore recorded, if any (none before the table's migration)."""
+    if not sa.inspect(db.session.connection()).has_table(BackupRestore.__tablename__):
+        return None
+    return db.session.scalar(
+        sa.select(BackupRestore).order_by(BackupRestore.restored_at.desc()).limit(1))

@@ -275,9 +275,13 @@ def backup(file: Path) -> None:
 @click.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore(file: Path, yes: bool) -> None:
+@click.option("--force", is_flag=True,
+              help="Restore even while Casework serves this instance: every user is signed "
+                   "out and unsaved drafts are lost.")
+def restore(file: Path, yes: bool, force: bool) -> None:
     """Replace the database with the backup in FILE, after verifying all of it."""
     settings = _settings()
+    _refuse_while_serving(settings, force)
     try:
         keyring = load_keyring(settings.keyring_path, settings.keyring_env)
         header, size = verify_backup(file, keyring)
@@ -286,12 +290,55 @@ def restore(file: Path, yes: bool) -> None:
     click.echo(f"Backup verified: {header.kind}, made {header.created_at}, {size} bytes.")
     if not yes:
         click.confirm("Replace the current database with this backup?", abort=True)
+        _refuse_while_serving(settings, force)  # a server may have started meanwhile
     try:
         restore_backup(settings.database_url, keyring, file)
     except (CryptoError, OSError) as error:
         raise click.ClickException(f"Restore failed: {error}") from None
+    from casework.cli import upgrade_database
+
     app = _app()  # the restored database's check values must fit the keyring
+    upgrade_database(app)  # a backup made before the latest migration is brought up to it
     with app.app_context():
-        _record("backup_restore")
-    click.echo("Database restored. Run `casework init-db` if the backup predates the "
-               "latest migration, then `casework keys check --deep` and `casework audit verify`.")
+        _reanchor_audit_chain(app, header)
+    click.echo("Database restored. Run `casework keys check --deep` to decrypt every value.")
+
+
+def _refuse_while_serving(settings: Settings, force: bool) -> None:
+    """Refuse while application processes serve this instance, naming each, unless forced."""
+    from casework.instance_lock import running_servers
+
+    servers = running_servers(settings.instance_path)
+    if not servers:
+        return
+    listed = "\n  ".join(server.describe() for server in servers)
+    if force:
+        click.echo(f"WARNING: restoring while Casework serves this instance (--force):\n"
+                   f"  {listed}\nTheir users are signed out and lose unsaved drafts.",
+                   err=True)
+        return
+    raise click.ClickException(
+        f"Casework is serving this instance; nothing changed:\n  {listed}\n"
+        "Stop every application process first (a restore signs every user out and loses "
+        "unsaved drafts), or pass --force.")
+
+
+def _reanchor_audit_chain(app, header) -> None:
+    """Audit the restore and re-anchor the chain's head kept outside the database on it."""
+    from casework.audit.head import ChainHead, head_path, write_head
+    from casework.audit.service import record_restore
+    from casework.extensions import db
+
+    report, entry = record_restore(app.extensions["casework.keyring"],
+                                   backup_made_at=header.created_at, backup_kind=header.kind,
+                                   backup_key_id=header.key_id)
+    db.session.commit()
+    if not report.ok:
+        raise click.ClickException(
+            f"Database restored, but the backup's audit chain is BROKEN at entry "
+            f"{report.first_broken_seq}: {report.problem}. The chain was not re-anchored; "
+            "`casework audit verify` keeps reporting it. Investigate before serving.")
+    write_head(head_path(app.extensions["casework.settings"].instance_path),
+               ChainHead(entry.seq, entry.mac))
+    click.echo(f"Audit chain verified ({report.checked} entries) and re-anchored at entry "
+               f"{entry.seq}: restored from the backup made at {header.created_at}.")

@@ -83,6 +83,20 @@ def test_a_refused_change_shows_the_error_next_to_the_field(app, client, login_a
     assert can_sign_in(app, user.username, PASSWORD)
 
 
+def test_wrong_current_passwords_count_towards_the_lock(app, client, login_as, db_session):
+    from casework.audit.models import AuditEntry
+
+    user = login_as("operator")
+    for _ in range(5):
+        assert b'id="current_password-error"' in change(client, current="a wrong guess here").data
+    locked = change(client)
+    assert locked.status_code == 200 and b'id="current_password-error"' in locked.data
+    assert not can_sign_in(app, user.username, NEW_PASSWORD)
+    outcomes = db_session.scalars(db_session.query(AuditEntry.outcome).filter(
+        AuditEntry.action == "password_change").statement).all()
+    assert outcomes == ["refused"] * 5 + ["locked"]
+
+
 # --- the must-change flow ---
 
 def test_a_temporary_password_must_be_changed_before_anything_else(app, client, make_user,

@@ -6,7 +6,10 @@ tests/hardening/test_sessions.py.
 
 from __future__ import annotations
 
+import base64
+import re
 import time
+import zlib
 
 import pyotp
 import pytest
@@ -24,8 +27,22 @@ def location(response) -> str:
 
 
 def enrolment_secret(client) -> str:
-    with client.session_transaction() as flask_session:
-        return flask_session["pending_totp_secret"]
+    """The secret the enrolment page shows (read back from the page's QR key text)."""
+    page = client.get("/account/2fa").get_data(as_text=True)
+    match = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page)
+    assert match, "the page shows the key for typing by hand"
+    return match.group(1)
+
+
+def session_cookie_payload(client) -> str:
+    """Everything the browser's session cookie says, decoded as the browser could."""
+    cookie = client.get_cookie("casework_session")
+    assert cookie is not None
+    body = cookie.value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    if cookie.value.startswith("."):
+        raw = zlib.decompress(raw)
+    return raw.decode()
 
 
 def wrong_code(secret: str) -> str:
@@ -93,8 +110,30 @@ def test_enrolment_with_a_right_code_turns_two_step_on_and_stores_the_secret_enc
         sa.select(User.__table__.c.totp_secret).where(User.__table__.c.id == user.id)
     ).scalar_one()
     assert secret not in stored
-    with client.session_transaction() as flask_session:
-        assert "pending_totp_secret" not in flask_session
+    db_session.refresh(user)
+    assert user.totp_pending_at is None and user.totp_pending_secret is None
+
+
+def test_the_secret_being_enrolled_never_travels_in_the_session_cookie(client, login_as,
+                                                                       db_session):
+    user = login_as("operator")
+    secret = enrolment_secret(client)
+    payload = session_cookie_payload(client)
+    assert "_user_id" in payload, "the decoding reads the real cookie"
+    assert secret not in payload and "totp" not in payload
+    stored = db_session.execute(
+        sa.select(User.__table__.c.totp_pending_secret).where(User.__table__.c.id == user.id)
+    ).scalar_one()
+    assert stored and secret not in stored, "kept on the server, encrypted"
+
+
+def test_a_pending_secret_is_replaced_once_it_is_old(client, login_as, db_session):
+    user = login_as("operator")
+    first = enrolment_secret(client)
+    db_session.refresh(user)
+    user.totp_pending_at -= totp.PENDING_LIFETIME
+    db_session.commit()
+    assert enrolment_secret(client) != first
 
 
 def test_the_enrolment_secret_stays_the_same_while_the_user_reloads(client, login_as):

@@ -80,8 +80,10 @@ def base_url(demo_instance, tmp_path_factory):
     """The URL of `casework serve` running the demo instance on a free port."""
     port = servers.free_port()
     log = tmp_path_factory.mktemp("server") / "serve.log"
-    with servers.running_server(["serve", "--port", str(port)], env=demo_instance, port=port,
-                                log_path=log) as url:
+    command = ["serve", "--port", str(port)]
+    if databases.postgres_url():
+        command.append("--allow-demo-on-postgresql")  # a synthetic demo on a scratch database
+    with servers.running_server(command, env=demo_instance, port=port, log_path=log) as url:
         yield url
 
 

@@ -165,7 +165,39 @@ def test_demo_creates_a_seeded_demo_instance_once(tmp_path):
         assert expected <= usernames(env)
         again = ok(run_casework("demo", "--no-serve", env=env))
         assert "Creating demo data" not in again
-        assert ok(run_casework("check", env=env)).startswith("OK")
+        if url.startswith("sqlite"):
+            checked = ok(run_casework("check", env=env))
+            assert checked.startswith("WARNING: THIS IS A DEMO INSTANCE")
+            assert "OK FOR A DEMO ONLY" in checked
+
+
+def test_check_says_loudly_that_a_demo_is_a_demo(fresh_instance):
+    ok(run_casework("init-db", env=fresh_instance))
+    output = run_casework("check", env={**fresh_instance, "CASEWORK_IS_DEMO": "true"})
+    assert "WARNING: THIS IS A DEMO INSTANCE" in output.stdout
+    assert "Never enter real people's data" in output.stdout
+    assert not output.stdout.startswith("OK:")
+
+
+def test_serve_and_check_refuse_demo_mode_on_postgresql(fresh_instance):
+    if fresh_instance["CASEWORK_DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("needs PostgreSQL (CASEWORK_TEST_DATABASE_URL)")
+    ok(run_casework("init-db", env=fresh_instance))
+    demo = {**fresh_instance, **SECURE, "CASEWORK_IS_DEMO": "true"}
+    output = refused(run_casework("serve", "--port", str(free_port()), env=demo))
+    assert "Cannot start:" in output and "demo mode is on for a PostgreSQL database" in output
+    assert "Traceback" not in output
+    checked = refused(run_casework("check", env=demo))
+    assert "PROBLEM: demo mode is on for a PostgreSQL database" in checked
+
+
+def test_demo_refuses_to_serve_on_postgresql(tmp_path):
+    with databases.scratch_database(tmp_path) as url:
+        if url.startswith("sqlite"):
+            pytest.skip("needs PostgreSQL (CASEWORK_TEST_DATABASE_URL)")
+        env = {"CASEWORK_INSTANCE": str(tmp_path / "demo"), "CASEWORK_DATABASE_URL": url}
+        output = refused(run_casework("demo", "--port", str(free_port()), env=env))
+    assert "Cannot serve: demo mode is on for a PostgreSQL database" in output
 
 
 def test_demo_refuses_an_instance_that_is_not_a_demo(fresh_instance):

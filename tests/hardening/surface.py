@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from casework.accounts.models import User
-from casework.accounts.throttle import clear as clear_throttle
+from casework.accounts.throttle import unlock as unlock_sign_in
 from casework.extensions import db
 from tests import factories
 from tests.access_matrix import EXPECTED, PUBLIC, SIGNED_IN
@@ -190,7 +190,7 @@ class Account:
         user.password_hash = passwords.hash_password(factories.PASSWORD)
         if self.secret and not user.has_totp:
             self.secret = factories.enrol_totp(user)
-        clear_throttle(user.username)
+        unlock_sign_in(user.username)
         db.session.commit()
 
 

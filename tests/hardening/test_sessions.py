@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from casework.accounts.models import AuthSession, User
+from casework.crypto import reveal
 from casework.db import utcnow
 from tests.factories import PASSWORD, enrol_totp, totp_code
 
@@ -146,8 +147,8 @@ def test_a_copied_cookie_stops_working_after_the_victim_turns_on_two_step(app, c
     sign_in(client, user)
     stolen = replay(app, session_cookie(client))
     assert client.get("/account/2fa").status_code == 200
-    with client.session_transaction() as flask_session:
-        secret = flask_session["pending_totp_secret"]
+    db_session.expire_all()
+    secret = reveal(db_session.get(User, user.id), "totp_pending_secret")
     response = client.post("/account/2fa", data={"code": totp_code(secret)})
     assert response.status_code == 302
     assert not is_signed_in(stolen)

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import cached_property
 
 from casework.crypto import normalise_name, normalise_phone
+from casework.db import utcnow
 from casework.extensions import db
 from tests import factories
 
@@ -110,6 +111,8 @@ def writes(table: str):
 def _users(marks: Marks, world: World) -> None:
     user = factories.make_user("supervisor", unit=world.unit)
     user.totp_secret = marks.text("totp_secret")
+    user.totp_pending_secret = marks.text("totp_pending_secret")
+    user.totp_pending_at = utcnow()
 
 
 @writes("calls")
