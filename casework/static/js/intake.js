@@ -250,7 +250,7 @@
       const message = event.data || {};
       if (message.draft !== draftId || message.writer === page.writer) return;
       if (message.kind === "opened") channel.postMessage({ kind: "here", draft: draftId, writer: page.writer });
-      tell(status.dataset.otherTabText, false);
+      if (!halted) tell(status.dataset.otherTabText, false);  // a refused save's choices stay
     });
     channel.postMessage({ kind: "opened", draft: draftId, writer: page.writer });
   }
