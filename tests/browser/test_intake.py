@@ -266,3 +266,10 @@ def test_a_reload_right_after_typing_keeps_the_last_words_and_a_late_beacon_neve
     assert late.status == 409 and late.json()["saved"] is False
     desk.goto(url)
     assert desk.input_value("#narrative") == newest
+
+    # Leaving the call screen at once for another page leaves nothing typed behind in the tab.
+    desk.focus("#narrative")
+    desk.keyboard.type(" x")
+    desk.goto("/calls/desk")
+    kept = desk.evaluate("Object.keys(sessionStorage).filter((k) => k.startsWith('casework.'))")
+    assert kept == []
