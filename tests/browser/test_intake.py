@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from casework.demo import DEMO_PASSWORD
 
 PHONE = "0939 417 562"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass
@@ -219,9 +222,13 @@ def test_a_call_open_in_two_tabs_is_told_and_neither_overwrites_the_other(desk):
     for tab in (desk, second):
         tab.wait_for_selector("#draft-notice:not([hidden])")
         assert "tab" in tab.inner_text("#draft-notice") or "thẻ" in tab.inner_text("#draft-notice")
+    # The browser is set to another time zone: the page still shows the server's time in Vietnam.
+    desk.context.new_cdp_session(desk).send("Emulation.setTimezoneOverride",
+                                            {"timezoneId": "Europe/Paris"})
     first_save = _type_and_wait_for_the_answer(desk, "#narrative", "Gõ ở thẻ thứ nhất")
     assert first_save.status == 200
-    assert desk.inner_text("#autosave-status").startswith("Đã lưu nháp lúc")
+    saved_at = datetime.fromisoformat(first_save.json()["saved_at"]).astimezone(VIETNAM)
+    assert desk.inner_text("#autosave-status") == f"Đã lưu nháp lúc {saved_at:%H:%M:%S}"
 
     refused = _type_and_wait_for_the_answer(second, "#narrative", "Gõ ở thẻ thứ hai")
     assert refused.status == 409
@@ -229,7 +236,9 @@ def test_a_call_open_in_two_tabs_is_told_and_neither_overwrites_the_other(desk):
     assert "Chưa lưu" in status.inner_text() and "Đã lưu" not in status.inner_text()
     assert "failed" in status.get_attribute("class")
     assert second.input_value("#narrative") == "Gõ ở thẻ thứ hai"  # kept on the page
-    assert desk.context.request.get(url).ok
+    notice = second.locator("#draft-notice")  # announced: an alert, beside the polite status
+    assert notice.get_attribute("role") == "alert" and "Chưa lưu" in notice.inner_text()
+    assert status.get_attribute("role") == "status"
     third = desk.context.new_page()
     third.goto(url)
     assert third.input_value("#narrative") == "Gõ ở thẻ thứ nhất"
