@@ -248,11 +248,18 @@
     const channel = new BroadcastChannel("casework-call-drafts");
     channel.addEventListener("message", (event) => {
       const message = event.data || {};
-      if (message.draft !== draftId || message.writer === page.writer) return;
+      if (message.draft !== draftId || message.writer === page.writer || halted) return;
+      if (message.kind === "closed") {
+        notice.hidden = true;
+        return;
+      }
       if (message.kind === "opened") channel.postMessage({ kind: "here", draft: draftId, writer: page.writer });
-      if (!halted) tell(status.dataset.otherTabText, false);  // a refused save's choices stay
+      tell(status.dataset.otherTabText, false);
     });
     channel.postMessage({ kind: "opened", draft: draftId, writer: page.writer });
+    window.addEventListener("pagehide", () => {
+      channel.postMessage({ kind: "closed", draft: draftId, writer: page.writer });
+    });
   }
 
   // Repeat callers: looked up by POST as a phone number or name is typed; the panel's choices are
