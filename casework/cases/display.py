@@ -203,7 +203,9 @@ def countdown_strings() -> dict[str, str]:
     as gettext would fill them in.
     """
     phrases = _phrases()
-    return {"left": phrases["left"] % {"time": "{t}"},
+    # The server's time as the page is made: the script counts from it, not the browser's clock.
+    return {"now": utcnow().isoformat(timespec="milliseconds"),
+            "left": phrases["left"] % {"time": "{t}"},
             "overdue": phrases["overdue"] % {"time": "{t}"},
             "long": phrases["days"] % {"days": "{d}", "hours": "{h}"},
             "short": phrases["hours"] % {"hours": "{h}", "minutes": "{m}"}}

@@ -126,7 +126,12 @@ class CallDraft(UUIDPrimaryKey, db.Model):
     channel: Mapped[str] = mapped_column(CODE)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # The browser numbers its saves; a save older than the stored one is ignored.
+    # Every accepted save makes a new version; a page saves on top of the version it holds,
+    # so a save from another tab or window made on an older version is refused, not merged.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The page (a browser tab, kept across reloads) that made the last save, and its own
+    # number for that save: a late save from the same page never replaces a newer one.
+    writer: Mapped[str | None] = mapped_column(sa.String(32))
     save_seq: Mapped[int] = mapped_column(default=0)
     contents = encrypted_column()
 

@@ -6,6 +6,7 @@ server sets the start time when the call starts and the end time when it is logg
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from casework.people.service import is_evidently_same
 
 DRAFT_FORMAT = 1
 # Form keys that are not part of what the operator typed.
-NOT_CONTENTS = frozenset({"csrf_token", "save_seq", "fetch"})
+NOT_CONTENTS = frozenset({"csrf_token", "save_seq", "fetch", "base_version", "writer"})
 
 
 class IntakeError(ValueError):
@@ -62,20 +63,50 @@ def start_call(operator, *, line: str, channel: str = "phone") -> CallDraft:
     return draft
 
 
-def save_draft(draft: CallDraft, contents: Mapping[str, list[str]], seq: int) -> bool:
-    """Store what the operator typed, encrypted; a save older than the stored one is ignored."""
-    if seq < draft.save_seq:
-        return False
+class DraftSave(enum.Enum):
+    """What became of a save: stored, or refused and why (the page says so, never "saved")."""
+
+    SAVED = "saved"
+    CONFLICT = "conflict"  # another tab or window saved since this page's version
+    STALE = "stale"  # a later save from this same page is already stored
+
+
+@dataclass(frozen=True)
+class DraftBasis:
+    """What a page's save is made on: the draft version it holds, which page it is, its number."""
+
+    version: int
+    writer: str | None = None
+    seq: int = 0
+
+
+def save_draft(draft: CallDraft, contents: Mapping[str, list[str]], basis: DraftBasis,
+               *, force: bool = False) -> DraftSave:
+    """Store what the operator typed, encrypted, unless it would overwrite newer text.
+
+    A page's own saves are ordered by its numbers (a late beacon loses to what followed it);
+    any other save must be made on the stored version. `force` is for an explicit submit.
+    """
+    outcome = DraftSave.SAVED if force else _judge(draft, basis)
+    if outcome is not DraftSave.SAVED:
+        return outcome
     fields = {key: [str(v) for v in values] for key, values in contents.items()
               if key not in NOT_CONTENTS}
     draft.contents = json.dumps({"format": DRAFT_FORMAT, "fields": fields}, ensure_ascii=False)
-    draft.save_seq, draft.saved_at = seq, utcnow()
+    draft.version, draft.saved_at = draft.version + 1, utcnow()
+    draft.writer, draft.save_seq = basis.writer, basis.seq
     line, channel = fields.get("line", [None])[0], fields.get("channel", [None])[0]
     if line in taxonomy.LINE:
         draft.line = line
     if channel in taxonomy.CHANNEL:
         draft.channel = channel
-    return True
+    return DraftSave.SAVED
+
+
+def _judge(draft: CallDraft, basis: DraftBasis) -> DraftSave:
+    if basis.writer and basis.writer == draft.writer:
+        return DraftSave.SAVED if basis.seq > draft.save_seq else DraftSave.STALE
+    return DraftSave.SAVED if basis.version == draft.version else DraftSave.CONFLICT
 
 
 def draft_contents(draft: CallDraft) -> dict[str, list[str]]:

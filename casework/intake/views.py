@@ -6,10 +6,22 @@ call detail records a view in the audit trail before it is returned.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -134,29 +146,72 @@ def _form_contents() -> dict[str, list[str]]:
     return {key: request.form.getlist(key) for key in request.form}
 
 
-MAX_SAVE_SEQ = 2**31 - 1  # the column is a 32-bit integer
+MAX_SAVE_NUMBER = 2**31 - 1  # the columns are 32-bit integers
+WRITER = re.compile(r"[0-9a-f]{16,32}")  # the page's random name, made by its script
 
 
-def _save_seq() -> int:
+def _form_number(name: str) -> int:
     try:
-        return min(max(int(request.form.get("save_seq", "0")), 0), MAX_SAVE_SEQ)
+        return min(max(int(request.form.get(name, "0")), 0), MAX_SAVE_NUMBER)
     except ValueError:
         return 0
+
+
+def _save_basis() -> service.DraftBasis:
+    """The version the page's text is made on, which page sent it and its number for the save."""
+    writer = request.form.get("writer", "")
+    return service.DraftBasis(version=_form_number("base_version"),
+                              writer=writer if WRITER.fullmatch(writer) else None,
+                              seq=_form_number("save_seq"))
+
+
+def _draft_to_save(draft_id: uuid.UUID) -> CallDraft:
+    """The draft, locked until the save commits; the page's script is told if it is gone."""
+    draft = db.session.scalar(sa.select(CallDraft).where(
+        CallDraft.id == draft_id, visible(CallDraft, current_user)).with_for_update())
+    if draft is not None or not _is_fetch():
+        return draft or _draft_or_call(draft_id)
+    logged = db.session.scalar(sa.select(Call.id).where(
+        Call.id == draft_id, visible(Call, current_user)))
+    if logged is not None:
+        message = _("Not saved: this call has already been logged, in another tab or window. "
+                    "What you typed here is still on this page.")
+        abort(make_response(jsonify(saved=False, reason="logged", message=message), 409))
+    message = _("Not saved: this call is no longer open (it was discarded, perhaps in another "
+                "tab or window). What you typed here is still on this page.")
+    abort(make_response(jsonify(saved=False, reason="gone", message=message), 404))
+
+
+def _save_answer(draft: CallDraft, outcome: service.DraftSave) -> dict:
+    """What the page shows: the server's word and the time on its clock, in the page's zone."""
+    time = current_app.jinja_env.filters["clock"](draft.saved_at)
+    if outcome is service.DraftSave.SAVED:
+        message = _("Draft saved %(time)s", time=time)
+    else:
+        message = _("Not saved: this call was changed in another tab or window (saved there "
+                    "at %(time)s). What you typed here is still on this page.", time=time)
+    return {"saved": outcome is service.DraftSave.SAVED, "reason": outcome.value,
+            "version": draft.version, "seq": draft.save_seq, "message": message,
+            "saved_at": draft.saved_at.isoformat(timespec="seconds"), "saved_at_text": time}
 
 
 @bp.post("/drafts/<uuid:draft_id>/autosave")
 @allow(Role.OPERATOR)
 def autosave(draft_id):
-    """Save the form as typed so far; answers JSON to the page's script."""
-    current = _draft_or_call(draft_id)
-    saved = service.save_draft(current, _form_contents(), _save_seq())
-    answer = {"saved": saved, "seq": current.save_seq,
-              "saved_at": current.saved_at.isoformat(timespec="seconds")}
+    """Save the form as typed, unless that would overwrite newer text; says which it was."""
+    current = _draft_to_save(draft_id)
+    outcome = service.save_draft(current, _form_contents(), _save_basis())
+    answer = _save_answer(current, outcome)
     db.session.commit()  # after reading the answer: the commit expires the draft
-    if not _is_fetch():
+    if _is_fetch():
+        return jsonify(**answer), 200 if answer["saved"] else 409
+    if answer["saved"]:
         flash(_("Draft saved."), "success")
         return redirect(url_for("intake.draft", draft_id=draft_id))
-    return jsonify(**answer)
+    # Without script: the page again with what was typed; saving once more replaces the other.
+    flash(answer["message"] + " " + _("Press “Save draft” again to keep this page's version."),
+          "error")
+    return _render_draft(current, DataCallForm()), 409
 
 
 @bp.post("/drafts/<uuid:draft_id>/close")
@@ -182,7 +237,7 @@ def log_call(draft_id):
     form = DataCallForm()
     if not form.validate_on_submit():
         # The page says which fields to correct; what was typed is kept in the draft too.
-        service.save_draft(current, _form_contents(), max(_save_seq(), current.save_seq))
+        service.save_draft(current, _form_contents(), _save_basis(), force=True)
         return _render_draft(current, form)
     record = form.to_record()
     try:
@@ -234,7 +289,7 @@ def repeat_callers(draft_id):
     """Earlier calls and open cases for a phone number sent by POST, never in a URL."""
     current = _draft_or_call(draft_id)
     if not _is_fetch():  # the form's own "Find earlier calls" button, without script
-        service.save_draft(current, _form_contents(), max(_save_seq(), current.save_seq))
+        service.save_draft(current, _form_contents(), _save_basis(), force=True)
         return _render_draft(current, DataCallForm())
     lookup = PhoneLookupForm()
     valid = lookup.validate_on_submit()

@@ -36,6 +36,11 @@ def configure_filters(app: Flask, timezone: str) -> None:
     def _time(value):
         return "" if value is None else local(value).strftime("%H:%M")
 
+    @app.template_filter("clock")
+    def _clock(value):
+        """A time to the second (when a draft was saved) on the server's clock, 24-hour."""
+        return "" if value is None else local(value).strftime("%H:%M:%S")
+
     @app.template_filter("duration")
     def _duration(seconds):
         if seconds is None:

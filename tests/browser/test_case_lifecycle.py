@@ -8,6 +8,8 @@ delivered, reviews and asks to close; the supervisor approves the closure, then 
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -134,3 +136,16 @@ def record_service(worker) -> None:
     worker.fill("#delivered_on", datetime.now(VIETNAM).date().isoformat())
     submit(worker, "#save-service")
     assert worker.locator("#service-list tbody tr").count() >= 1
+
+
+def test_countdowns_count_from_the_servers_clock_not_the_browsers(page, sign_in):
+    sign_in(page, "supervisor")
+    # A browser whose clock is two days ahead (a flat battery, a wrong time zone setting).
+    page.clock.set_fixed_time(datetime.now(VIETNAM) + timedelta(days=2))
+    with page.expect_response(lambda response: response.url == page.url) as answer:
+        page.reload()
+    served = re.findall(r'<span class="countdown[^"]*" data-due="[^"]+">([^<]+)</span>',
+                        answer.value.text())
+    assert served, "the overview shows at least one deadline"
+    shown = page.locator(".countdown[data-due]").all_inner_texts()
+    assert [html.unescape(text) for text in served] == shown

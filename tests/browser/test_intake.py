@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from casework.demo import DEMO_PASSWORD
 
 PHONE = "0939 417 562"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass
@@ -182,3 +185,102 @@ def test_a_closed_tab_loses_nothing(desk):
     with desk.expect_navigation():
         desk.click("button[formaction$='/discard']")
     assert endpoint(desk) == "intake.desk"
+
+
+HOLD_BEACONS = """(() => {
+  navigator.sendBeacon = (url, body) => {
+    const held = JSON.parse(sessionStorage.getItem("held-beacons") || "[]");
+    held.push(Array.from(body).filter(([, value]) => typeof value === "string"));
+    sessionStorage.setItem("held-beacons", JSON.stringify(held));
+    return true;
+  };
+})()"""
+
+
+def _start_call(desk) -> str:
+    with desk.expect_navigation():
+        desk.keyboard.press("8")  # start a call on 1800
+    return desk.url
+
+
+def _is_save(response) -> bool:
+    """An answer to the page's own save (a beacon carries no header)."""
+    return (response.url.endswith("/autosave")
+            and response.request.headers.get("x-requested-with") == "fetch")
+
+
+def _type_and_wait_for_the_answer(tab, selector: str, text: str):
+    tab.focus(selector)
+    with tab.expect_response(_is_save) as answer:
+        tab.keyboard.type(text)
+    return answer.value
+
+
+def test_a_call_open_in_two_tabs_is_told_and_neither_overwrites_the_other(desk):
+    url = _start_call(desk)
+    second = desk.context.new_page()
+    second.goto(url)
+    # Each tab learns of the other as soon as the second one opens.
+    for tab in (desk, second):
+        tab.wait_for_selector("#draft-notice:not([hidden])")
+        assert "tab" in tab.inner_text("#draft-notice") or "thẻ" in tab.inner_text("#draft-notice")
+    # The browser is set to another time zone: the page still shows the server's time in Vietnam.
+    desk.context.new_cdp_session(desk).send("Emulation.setTimezoneOverride",
+                                            {"timezoneId": "Europe/Paris"})
+    first_save = _type_and_wait_for_the_answer(desk, "#narrative", "Gõ ở thẻ thứ nhất")
+    assert first_save.status == 200
+    saved_at = datetime.fromisoformat(first_save.json()["saved_at"]).astimezone(VIETNAM)
+    assert desk.inner_text("#autosave-status") == f"Đã lưu nháp lúc {saved_at:%H:%M:%S}"
+
+    refused = _type_and_wait_for_the_answer(second, "#narrative", "Gõ ở thẻ thứ hai")
+    assert refused.status == 409
+    status = second.locator("#autosave-status")
+    assert "Chưa lưu" in status.inner_text() and "Đã lưu" not in status.inner_text()
+    assert "failed" in status.get_attribute("class")
+    assert second.input_value("#narrative") == "Gõ ở thẻ thứ hai"  # kept on the page
+    notice = second.locator("#draft-notice")  # announced: an alert, beside the polite status
+    assert notice.get_attribute("role") == "alert" and "Chưa lưu" in notice.inner_text()
+    assert status.get_attribute("role") == "status"
+    third = desk.context.new_page()
+    third.goto(url)
+    assert third.input_value("#narrative") == "Gõ ở thẻ thứ nhất"
+    third.close()
+
+    # The operator chooses the second tab's text, knowingly; now the first tab is the one told.
+    with second.expect_response(_is_save) as kept:
+        second.click("#draft-keep-mine")
+    assert kept.value.status == 200
+    assert second.inner_text("#autosave-status").startswith("Đã lưu nháp lúc")
+    late = _type_and_wait_for_the_answer(desk, "#narrative", " và thêm")
+    assert late.status == 409 and "Chưa lưu" in desk.inner_text("#autosave-status")
+    second.close()
+
+
+def test_a_reload_right_after_typing_keeps_the_last_words_and_a_late_beacon_never_wins(desk):
+    url = _start_call(desk)
+    assert _type_and_wait_for_the_answer(desk, "#narrative", "Cháu bị đánh").status == 200
+    # The beacon the page sends as it unloads is held back (kept in the tab, not sent), to land
+    # only after the reloaded page has saved: the late arrival once seen on a slow network.
+    desk.evaluate(HOLD_BEACONS)
+    desk.context.add_init_script(HOLD_BEACONS)
+    desk.keyboard.type(" khi mẹ đi vắng")
+    with desk.expect_response(_is_save) as restored_save:
+        desk.reload()  # at once: the save that follows typing has not been sent
+    assert desk.input_value("#narrative") == "Cháu bị đánh khi mẹ đi vắng"
+    assert restored_save.value.status == 200
+    assert _type_and_wait_for_the_answer(desk, "#narrative", ", lần thứ hai").status == 200
+    newest = "Cháu bị đánh khi mẹ đi vắng, lần thứ hai"
+
+    held = desk.evaluate("JSON.parse(sessionStorage.getItem('held-beacons') || '[]')")
+    assert len(held) == 1, "the page sent its unsent words as it unloaded"
+    late = desk.context.request.post(f"{url}/autosave", multipart=dict(held[0]))
+    assert late.status == 409 and late.json()["saved"] is False
+    desk.goto(url)
+    assert desk.input_value("#narrative") == newest
+
+    # Leaving the call screen at once for another page leaves nothing typed behind in the tab.
+    desk.focus("#narrative")
+    desk.keyboard.type(" x")
+    desk.goto("/calls/desk")
+    kept = desk.evaluate("Object.keys(sessionStorage).filter((k) => k.startsWith('casework.'))")
+    assert kept == []

@@ -190,3 +190,36 @@ def _at_once(requests):
 
     with ThreadPoolExecutor(max_workers=len(requests)) as pool:
         return list(pool.map(send, requests))
+
+
+def test_two_tabs_saving_one_draft_at_once_never_overwrite_each_other(desk, servers, live_app):
+    desk, _operator_id = desk
+    other_tab = Browser(servers[1].base_url)  # the same session, on the other process
+    for round_number in range(CONFLICT_ROUNDS):
+        desk.get("/calls/desk")
+        draft = urlsplit(desk.post("/calls/start", {"line": "111", "channel": "phone"}).location)
+        desk.get(draft.path)
+        other_tab.cookies = dict(desk.cookies)
+        typed = [f"Tab {who} round {round_number}" for who in ("a", "b")]
+        saves = [(tab, draft.path + "/autosave",
+                  {"csrf_token": desk.csrf_token, "fetch": "1", "save_seq": "1",
+                   "base_version": "0", "writer": who * 24, "narrative": text})
+                 for tab, who, text in zip((desk, other_tab), "ab", typed)]
+        answers = _at_once(saves)
+        statuses = sorted(answer.status for answer in answers)
+        assert statuses == [200, 409], f"round {round_number}: {statuses}"
+        winner = [typed[i] for i, answer in enumerate(answers) if answer.status == 200][0]
+        assert _draft_narrative(live_app, draft.path) == [winner]
+
+
+def _draft_narrative(live_app, path: str) -> list[str]:
+    import uuid
+
+    from casework.intake.models import CallDraft
+    from casework.intake.service import draft_contents
+
+    with live_app.app_context():
+        draft = db.session.get(CallDraft, uuid.UUID(path.rsplit("/", 1)[-1]))
+        narrative = draft_contents(draft).get("narrative")
+        db.session.rollback()
+        return narrative

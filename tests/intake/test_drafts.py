@@ -1,6 +1,7 @@
 """The draft: saved to the server as the operator types, encrypted, resumable, theirs alone."""
 
 import re
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -11,8 +12,13 @@ from tests.intake.conftest import draft_at, valid_form
 FETCH = {"X-Requested-With": "fetch"}
 
 
-def autosave(client, url, seq, **fields):
-    return client.post(f"{url}/autosave", data={"save_seq": str(seq), **fields}, headers=FETCH)
+TAB_A, TAB_B = "a" * 24, "b" * 24  # the random names two pages give themselves
+
+
+def autosave(client, url, seq, *, base=0, writer=TAB_A, **fields):
+    """A save as the page's script sends it: its number, the version it holds, which page."""
+    return client.post(f"{url}/autosave", headers=FETCH, data={
+        "save_seq": str(seq), "base_version": str(base), "writer": writer, **fields})
 
 
 def test_autosave_stores_what_was_typed_encrypted(client, operator, start_call, db_session):
@@ -34,8 +40,87 @@ def test_an_older_save_arriving_late_does_not_overwrite_a_newer_one(client, oper
     url = start_call()
     autosave(client, url, 5, narrative="newer")
     late = autosave(client, url, 4, narrative="older")
-    assert late.json["saved"] is False
+    assert late.json["saved"] is False and late.json["reason"] == "stale"
     assert draft_contents(draft_at(url))["narrative"] == ["newer"]
+
+
+def test_a_reload_race_keeps_the_newest_text_whichever_save_lands_last(client, operator,
+                                                                     start_call):
+    url = start_call()
+    assert autosave(client, url, 1, narrative="Cháu").json["version"] == 1
+    # The reloaded page (same tab, next number) saves before the old page's beacon lands.
+    assert autosave(client, url, 3, base=1, narrative="Cháu bị đánh, mẹ đi vắng").json["saved"]
+    beacon = autosave(client, url, 2, base=1, narrative="Cháu bị đánh")
+    assert beacon.status_code == 409 and beacon.json["saved"] is False
+    assert draft_contents(draft_at(url))["narrative"] == ["Cháu bị đánh, mẹ đi vắng"]
+
+
+def test_a_second_tab_cannot_overwrite_what_the_first_saved(client, operator, start_call):
+    url = start_call()  # both tabs opened the draft at version 0
+    first = autosave(client, url, 1, writer=TAB_A, narrative="typed in the first tab")
+    assert first.json == {**first.json, "saved": True, "version": 1}
+    second = autosave(client, url, 1, writer=TAB_B, narrative="typed in the second tab")
+    assert second.status_code == 409
+    assert second.json["saved"] is False and second.json["reason"] == "conflict"
+    assert "tab" in second.json["message"] or "thẻ" in second.json["message"]
+    assert "Đã lưu" not in second.json["message"]
+    assert draft_contents(draft_at(url))["narrative"] == ["typed in the first tab"]
+    # Told, the operator may choose this tab's text: a save on the version it was shown.
+    kept = autosave(client, url, 2, base=second.json["version"], writer=TAB_B,
+                    narrative="typed in the second tab")
+    assert kept.json["saved"] is True
+    assert draft_contents(draft_at(url))["narrative"] == ["typed in the second tab"]
+    assert autosave(client, url, 2, base=1, writer=TAB_A, narrative="x").json["saved"] is False
+
+
+def test_a_save_from_a_page_without_a_valid_name_needs_the_current_version(
+        client, operator, start_call):
+    url = start_call()
+    autosave(client, url, 1, narrative="first")
+    for writer in ("", "<script>", "A" * 24, "a" * 40):
+        answer = autosave(client, url, 99, base=0, writer=writer, narrative="forged")
+        assert answer.json["reason"] == "conflict"
+    assert draft_contents(draft_at(url))["narrative"] == ["first"]
+
+
+def test_the_saved_time_is_the_servers_in_the_pages_time_zone(client, operator, start_call,
+                                                              app):
+    url = start_call()
+    answer = autosave(client, url, 1, narrative="x").json
+    zone = ZoneInfo(app.extensions["casework.settings"].timezone)
+    saved_at = draft_at(url).saved_at.astimezone(zone)
+    assert answer["saved_at_text"] == saved_at.strftime("%H:%M:%S")
+    assert answer["message"] == f"Đã lưu nháp lúc {saved_at:%H:%M:%S}"
+    assert f"Đã lưu nháp lúc {saved_at:%H:%M:%S}" in client.get(url).get_data(as_text=True)
+
+
+def test_a_save_to_a_call_logged_or_discarded_elsewhere_says_so(client, operator, start_call):
+    logged, discarded = start_call(), start_call()
+    assert client.post(f"{logged}/log", data=valid_form()).status_code == 302
+    client.post(f"{discarded}/discard")
+    answer = autosave(client, logged, 1, narrative="late")
+    assert answer.status_code == 409 and answer.json["reason"] == "logged"
+    answer = autosave(client, discarded, 1, narrative="late")
+    assert answer.status_code == 404 and answer.json["reason"] == "gone"
+    assert answer.json["saved"] is False and answer.json["message"]
+
+
+def test_without_script_a_refused_save_keeps_the_text_and_says_so(client, operator,
+                                                                  start_call, db_session):
+    url = start_call()
+    autosave(client, url, 1, narrative="saved from the other tab")
+    response = client.post(f"{url}/autosave", data={"base_version": "0",
+                                                    "narrative": "typed without script"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "typed without script" in page
+    assert "Chưa lưu" in page and "Đã lưu bản nháp." not in page
+    assert draft_contents(draft_at(url))["narrative"] == ["saved from the other tab"]
+    # The page now holds the current version: saving again keeps this text, as it says.
+    version = re.search(r'name="base_version" id="base_version" value="(\d+)"', page).group(1)
+    again = client.post(f"{url}/autosave", data={"base_version": version,
+                                                 "narrative": "typed without script"})
+    assert again.status_code == 302
+    assert draft_contents(draft_at(url))["narrative"] == ["typed without script"]
 
 
 def test_a_closed_tab_loses_nothing_the_draft_is_resumed_from_the_desk(client, operator,

@@ -123,6 +123,17 @@ def test_an_absurd_save_number_is_no_server_error(client, operator, start_call, 
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("version", ["9" * 40, "-5", "x", "", "1e3", "٣"])
+def test_an_absurd_draft_version_is_a_refusal_not_a_server_error(client, operator, start_call,
+                                                                 version):
+    url = start_call()
+    client.post(f"{url}/autosave", data={"base_version": "0", "narrative": "first"},
+                headers={"X-Requested-With": "fetch"})
+    response = client.post(f"{url}/autosave", headers={"X-Requested-With": "fetch"}, data={
+        "base_version": version, "writer": "\x00" * 24, "narrative": "forged"})
+    assert response.status_code == 409 and response.json["saved"] is False
+
+
 @pytest.mark.parametrize("filters", [
     {"date_from": "01/01/0001"}, {"date_to": "31/12/9999"}, {"date_from": "tomorrow"},
     {"page": "99999999999999999999"}, {"page": "-3"}, {"line": "x" * 500},

@@ -18,8 +18,11 @@
       : fill(words.dataset.short, { h: hours, m: minutes });
   }
 
+  // A browser's clock may be minutes or hours off: count from the server's time instead.
+  const skew = (Date.parse(words.dataset.now) - Date.now()) || 0;
+
   function update() {
-    const now = Date.now();
+    const now = Date.now() + skew;
     document.querySelectorAll(".countdown[data-due]").forEach((element) => {
       const seconds = Math.round((Date.parse(element.dataset.due) - now) / 1000);
       const overdue = seconds < 0;

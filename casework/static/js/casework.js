@@ -16,3 +16,14 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// Words a call screen kept in this tab to survive a reload serve that screen only: any other
+// page (signing out included) removes them, so that nothing typed about a caller stays behind.
+if (!document.getElementById("call-form")) {
+  try {
+    Object.keys(sessionStorage).filter((key) => key.startsWith("casework.unsent."))
+      .forEach((key) => sessionStorage.removeItem(key));
+  } catch (error) {
+    // Storage refused: nothing was kept either.
+  }
+}
