@@ -42,13 +42,31 @@ def read_int(text: str) -> int:
 
 
 @dataclass(frozen=True)
-class Sort:
-    """What a list is ordered by: an expression, its direction, how its keys read and write."""
+class Part:
+    """One expression a list is ordered by, and how its values are read from and written to
+    a page key."""
 
     expression: Any
-    descending: bool = True
     read: Callable[[str], Any] = read_datetime
     write: Callable[[Any], str] = datetime.isoformat
+
+
+def by_number(expression) -> Part:
+    return Part(expression, read_int, str)
+
+
+@dataclass(frozen=True)
+class Sort:
+    """What a list is ordered by, all in one direction; the row's id breaks ties."""
+
+    parts: tuple[Part, ...]
+    descending: bool = True
+
+    @classmethod
+    def of(cls, *parts: Part | Any, descending: bool = True) -> Sort:
+        """A sort by the given parts (a bare expression is a timestamp)."""
+        return cls(tuple(part if isinstance(part, Part) else Part(part) for part in parts),
+                   descending)
 
 
 @dataclass(frozen=True)
@@ -76,23 +94,28 @@ class KeyPage:
         return not self.items and not self.is_first
 
 
-def read_key(text: str | None, sort: Sort) -> tuple[Any, uuid.UUID] | None:
-    """The (sort value, id) of a page key; ValueError if it is not one this list wrote."""
+def read_key(text: str | None, sort: Sort, id_column) -> tuple[list, Any] | None:
+    """The (sort values, id) of a page key; ValueError if it is not one this list wrote."""
     if not text:
         return None
-    value, separator, row_id = text.rpartition(SEPARATOR)
-    if not separator or len(text) > KEY_MAX_LENGTH:
+    *values, row_id = text.split(SEPARATOR)
+    if len(text) > KEY_MAX_LENGTH or len(values) != len(sort.parts):
         raise ValueError("not a page key")
-    return sort.read(value), uuid.UUID(hex=row_id)
+    values = [part.read(value) for part, value in zip(sort.parts, values, strict=True)]
+    if isinstance(id_column.type, sa.Integer):
+        return values, read_int(row_id)
+    return values, uuid.UUID(hex=row_id)
 
 
-def write_key(row: Any, sort: Sort, value: Any) -> str:
-    return f"{sort.write(value)}{SEPARATOR}{row.id.hex}"
+def write_key(values, row_id) -> str:
+    text = row_id.hex if isinstance(row_id, uuid.UUID) else str(row_id)
+    return SEPARATOR.join([*values, text])
 
 
-def count_up_to(statement: sa.Select, id_column, limit: int = COUNT_LIMIT) -> int:
-    """How many rows the statement selects, counting no further than limit + 1."""
-    rows = statement.with_only_columns(id_column).order_by(None).limit(limit + 1).subquery()
+def count_up_to(statement: sa.Select, id_column) -> int:
+    """How many rows the statement selects, counting no further than COUNT_LIMIT + 1."""
+    rows = (statement.with_only_columns(id_column).order_by(None).limit(COUNT_LIMIT + 1)
+            .subquery())
     return db.session.scalar(sa.select(sa.func.count()).select_from(rows))
 
 
@@ -100,7 +123,7 @@ def page_by_key(statement: sa.Select, sort: Sort, id_column, *, after: str | Non
                 before: str | None = None, size: int = PAGE_SIZE) -> KeyPage:
     """The page after the key `after` (or before `before`); the first page without either."""
     try:
-        key = read_key(after, sort) if after else read_key(before, sort)
+        key = read_key(after or before, sort, id_column)
     except (ValueError, OverflowError):
         return _first_page(statement, sort, id_column, size, refused=True)
     if key is None:
@@ -112,7 +135,7 @@ def page_by_key(statement: sa.Select, sort: Sort, id_column, *, after: str | Non
     if backwards:
         rows.reverse()
     keyed = _keys(rows, sort)
-    return KeyPage(items=[row for row, _value in rows], total=count_up_to(statement, id_column),
+    return KeyPage(items=[row for row, _key in rows], total=count_up_to(statement, id_column),
                    newer=keyed[0] if rows and (more or not backwards) else None,
                    older=keyed[-1] if rows and (more or backwards) else None,
                    is_first=False)
@@ -121,29 +144,34 @@ def page_by_key(statement: sa.Select, sort: Sort, id_column, *, after: str | Non
 def _first_page(statement, sort, id_column, size, *, refused=False) -> KeyPage:
     rows = _rows(statement, sort, id_column, size, None, False)
     keyed = _keys(rows[:size], sort)
-    return KeyPage(items=[row for row, _value in rows[:size]], newer=None,
+    return KeyPage(items=[row for row, _key in rows[:size]], newer=None,
                    older=keyed[-1] if len(rows) > size else None,
                    total=count_up_to(statement, id_column), key_refused=refused)
 
 
-def _rows(statement, sort, id_column, size, key, backwards) -> list[tuple[Any, Any]]:
-    """Up to size + 1 rows from the key on, each with its sort value, in walking order."""
+def _rows(statement, sort, id_column, size, key, backwards) -> list[tuple[Any, tuple]]:
+    """Up to size + 1 rows from the key on, each with its key values, in walking order."""
     descending = sort.descending != backwards
-    expression = sort.expression
+    expressions = [part.expression for part in sort.parts]
     if key is not None:
-        value, row_id = key
-        pair = sa.tuple_(expression, id_column)
-        bound = sa.tuple_(sa.literal(value, expression.type), sa.literal(row_id, id_column.type))
-        # The plain bound on the sort column lets every planner seek in the index; the pair
-        # breaks ties between rows with the same value.
+        values, row_id = key
+        pair = sa.tuple_(*expressions, id_column)
+        bound = sa.tuple_(*(sa.literal(value, expression.type)
+                            for expression, value in zip(expressions, values, strict=True)),
+                          sa.literal(row_id, id_column.type))
+        # The plain bound on the first part lets every planner seek in the index; the
+        # row value orders the rest and breaks ties between rows with the same values.
+        first, value = expressions[0], values[0]
         if descending:
-            statement = statement.where(expression <= value, pair < bound)
+            statement = statement.where(first <= value, pair < bound)
         else:
-            statement = statement.where(expression >= value, pair > bound)
-    order = [expression.desc(), id_column.desc()] if descending else [expression, id_column]
-    selected = statement.add_columns(expression).order_by(*order).limit(size + 1)
-    return [(row[0], row[1]) for row in db.session.execute(selected)]
+            statement = statement.where(first >= value, pair > bound)
+    columns = [*expressions, id_column]
+    order = [column.desc() for column in columns] if descending else columns
+    selected = statement.add_columns(*columns).order_by(*order).limit(size + 1)
+    return [(row[0], tuple(row[1:])) for row in db.session.execute(selected)]
 
 
 def _keys(rows, sort) -> list[str]:
-    return [write_key(row, sort, value) for row, value in rows]
+    return [write_key([part.write(value) for part, value in zip(sort.parts, key, strict=False)],
+                      key[-1]) for _row, key in rows]

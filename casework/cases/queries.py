@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -15,8 +16,9 @@ from casework.accounts.models import User
 from casework.accounts.roles import Role
 from casework.cases.codes import CASE_STATUS, OPEN_STATUSES
 from casework.cases.models import Case, CaseEvent, ClosureRequest, Plan
-from casework.db import utcnow
+from casework.db import UTCDateTime, utcnow
 from casework.extensions import db
+from casework.paging import KeyPage, Part, Sort, by_number, page_by_key
 
 # Immediate danger first, then urgent, then routine; then the nearest deadline.
 URGENCY_ORDER = sa.case({"immediate": 0, "urgent": 1}, value=Case.urgency, else_=2)
@@ -31,6 +33,45 @@ def _open_cases(user: User):
 def caseload(user: User) -> list[Case]:
     """The open cases a user may open, most urgent and soonest due first."""
     return list(db.session.scalars(_open_cases(user).order_by(*BY_URGENCY_AND_DUE)))
+
+
+# A case without a deadline comes after every case with one.
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+DUE = sa.func.coalesce(Case.next_due_at, sa.literal(NO_DEADLINE, UTCDateTime()),
+                       type_=UTCDateTime())
+STATUS_ORDER = sa.case({code: rank for rank, code in enumerate(OPEN_STATUSES)},
+                       value=Case.status, else_=len(OPEN_STATUSES))
+CASELOAD_SORTS = {
+    "urgency": Sort.of(by_number(URGENCY_ORDER), Part(DUE), Case.received_at,
+                       descending=False),
+    "due": Sort.of(DUE, descending=False),
+    "status": Sort.of(by_number(STATUS_ORDER), Part(DUE), descending=False),
+    "opened": Sort.of(Case.opened_at),
+}
+DUE_WITHIN = {"overdue": timedelta(0), "week": timedelta(days=7)}
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    status: str | None = None
+    urgency: str | None = None
+    due: str | None = None
+    sort: str = "urgency"
+
+
+def caseload_page(user: User, filters: CaseloadFilters, *, after: str | None = None,
+                  before: str | None = None) -> KeyPage:
+    """One page of the user's open cases, filtered and sorted; the index on worker, status
+    and next deadline keeps it quick however many cases the worker has."""
+    statement = _open_cases(user)
+    if filters.status:
+        statement = statement.where(Case.status == filters.status)
+    if filters.urgency:
+        statement = statement.where(Case.urgency == filters.urgency)
+    if filters.due in DUE_WITHIN:
+        statement = statement.where(Case.next_due_at < utcnow() + DUE_WITHIN[filters.due])
+    sort = CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["urgency"])
+    return page_by_key(statement, sort, Case.id, after=after, before=before)
 
 
 def closed_recently(user: User, limit: int = 20) -> list[Case]:

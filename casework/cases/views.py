@@ -6,7 +6,7 @@ The workflow steps (assignment, assessments, plan, closure, reopening) are in
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,7 +19,7 @@ from casework.cases.changes import CaseError, can_work_on
 from casework.cases.charts import bar_chart
 from casework.cases.codes import CASE_STATUS
 from casework.cases.display import countdown, template_context
-from casework.cases.forms import CaseEditForm, NoteForm, StepForm, TaskForm
+from casework.cases.forms import CaseEditForm, CaseloadFilterForm, NoteForm, StepForm, TaskForm
 from casework.cases.lifecycle import pending_closure, pending_plan
 from casework.cases.models import FollowUpTask
 from casework.cases.pages import form_version, load_case, save
@@ -49,8 +49,14 @@ bp.context_processor(template_context)
 @bp.get("/mine")
 @allow(Role.SOCIAL_WORKER)
 def caseload():
-    """The social worker's open cases: most urgent and soonest due first."""
-    return render_template("cases/caseload.html", cases=queries.caseload(current_user),
+    """The social worker's open cases, a page at a time, filtered and sorted as asked."""
+    form = CaseloadFilterForm(request.args)
+    filters = (queries.CaseloadFilters(status=form.status.data, urgency=form.urgency.data,
+                                       due=form.due.data, sort=form.sort.data)
+               if form.validate() else queries.CaseloadFilters())
+    page = queries.caseload_page(current_user, filters, after=request.args.get("after"),
+                                 before=request.args.get("before"))
+    return render_template("cases/caseload.html", form=form, page=page, cases=page.items,
                            closed=queries.closed_recently(current_user))
 
 

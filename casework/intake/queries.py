@@ -41,7 +41,7 @@ def _conditions(filters: CallFilters) -> list:
     return conditions
 
 
-NEWEST_FIRST = Sort(Call.started_at)
+NEWEST_FIRST = Sort.of(Call.started_at)
 
 
 def call_page(user, filters: CallFilters, *, after: str | None = None,
