@@ -83,12 +83,12 @@ def closed_recently(user: User, limit: int = 20) -> list[Case]:
 
 @dataclass(frozen=True)
 class Overview:
-    """A supervisor's view of the unit's open cases."""
+    """A supervisor's view of the unit's open cases; each list is one page of its own."""
 
     by_status: list[tuple[str, int]]
-    unassigned: list[Case]
-    overdue: list[Case]
-    awaiting_approval: list[Case]
+    unassigned: KeyPage
+    overdue: KeyPage
+    awaiting_approval: KeyPage
     workers: list[tuple[User, int]]
 
     @property
@@ -96,34 +96,45 @@ class Overview:
         return sum(count for _status, count in self.by_status)
 
 
-def overview(user: User) -> Overview:
-    """Open cases by status, the unassigned, the overdue, those awaiting approval, caseloads."""
+OVERVIEW_LISTS = ("overdue", "unassigned", "awaiting")
+SOONEST_DUE = Sort.of(Case.next_due_at, descending=False)
+
+
+def overview(user: User, paged: str | None = None, *, after: str | None = None,
+             before: str | None = None) -> Overview:
+    """Open cases by status, the unassigned, the overdue, those awaiting approval, caseloads.
+
+    The list named `paged` shows the page at `after` or `before`; the others their first.
+    """
     counts = dict(db.session.execute(
         sa.select(Case.status, sa.func.count()).where(visible(Case, user),
                                                       Case.status.in_(OPEN_STATUSES))
         .group_by(Case.status)
     ).all())
+
+    def page(name, statement, sort):
+        keys = {"after": after, "before": before} if name == paged else {}
+        return page_by_key(statement, sort, Case.id, **keys)
+
+    urgent_first = CASELOAD_SORTS["urgency"]
     return Overview(
         by_status=[(code, counts.get(code, 0)) for code in CASE_STATUS.codes
                    if code in OPEN_STATUSES],
-        unassigned=list(db.session.scalars(
-            _open_cases(user).where(Case.assigned_to_id.is_(None)).order_by(*BY_URGENCY_AND_DUE))),
-        overdue=list(db.session.scalars(
-            _open_cases(user).where(Case.next_due_at < utcnow()).order_by(Case.next_due_at))),
-        awaiting_approval=_awaiting_approval(user),
+        unassigned=page("unassigned", _open_cases(user).where(Case.assigned_to_id.is_(None)),
+                        urgent_first),
+        overdue=page("overdue", _open_cases(user).where(Case.next_due_at < utcnow()),
+                     SOONEST_DUE),
+        awaiting_approval=page("awaiting", _awaiting_approval(user), urgent_first),
         workers=_caseloads(user),
     )
 
 
-def _awaiting_approval(user: User) -> list[Case]:
+def _awaiting_approval(user: User) -> sa.Select:
     pending = sa.union(
         sa.select(Plan.case_id).where(Plan.status == "submitted"),
         sa.select(ClosureRequest.case_id).where(ClosureRequest.status == "submitted"),
     ).subquery()
-    return list(db.session.scalars(
-        _open_cases(user).where(Case.id.in_(sa.select(pending.c.case_id)))
-        .order_by(*BY_URGENCY_AND_DUE)
-    ))
+    return _open_cases(user).where(Case.id.in_(sa.select(pending.c.case_id)))
 
 
 def _caseloads(user: User) -> list[tuple[User, int]]:

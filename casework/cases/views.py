@@ -64,7 +64,10 @@ def caseload():
 @allow(Role.SUPERVISOR)
 def overview():
     """The unit at a glance: open cases by status, unassigned, overdue, awaiting approval."""
-    summary = queries.overview(current_user)
+    paged = request.args.get("list")
+    summary = queries.overview(current_user, paged if paged in queries.OVERVIEW_LISTS else None,
+                               after=request.args.get("after"),
+                               before=request.args.get("before"))
     rows = [(CASE_STATUS.label(code), count) for code, count in summary.by_status]
     chart = bar_chart(rows, _("Open cases by status"), "open-by-status")
     return render_template("cases/overview.html", summary=summary, chart=chart)

@@ -91,3 +91,18 @@ def test_bad_caseload_parameters_give_a_page_not_an_error(app, db_session, worke
     response = signed_in(app, db_session, worker).get("/cases/mine", query_string=query)
     assert response.status_code == 200
     assert 'id="caseload"' in response.text
+
+
+def test_each_list_of_the_overview_pages_on_its_own(app, make_user, db_session):
+    operator, supervisor = make_user("operator"), make_user("supervisor")
+    waiting = [make_case(operator, age=30, line="1800") for _ in range(PAGE_SIZE + 2)]
+    db_session.commit()
+    client = signed_in(app, db_session, supervisor)
+    first = client.get("/cases/overview").text
+    unassigned = first.split('id="unassigned-cases"')[1].split("</table>")[0]
+    assert len(CASE_LINK.findall(unassigned)) == PAGE_SIZE
+    second = client.get(link(first, "next")).text
+    rest = second.split('id="unassigned-cases"')[1].split("</table>")[0]
+    shown = set(CASE_LINK.findall(unassigned)) | set(CASE_LINK.findall(rest))
+    assert shown == {str(case.id) for case in waiting}
+    assert client.get("/cases/overview?list=unassigned&after=forged").status_code == 200
