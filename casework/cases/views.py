@@ -85,7 +85,7 @@ def opened():
 def detail(case_id):
     """The case file; its opening is recorded in the audit trail first."""
     case = load_case(case_id)
-    casefile = open_case_file(case, current_user)
+    casefile = open_case_file(case, current_user, trail_before=_trail_key())
     db.session.commit()
     return render_template(
         "cases/detail.html", case=case, casefile=casefile,
@@ -94,6 +94,12 @@ def detail(case_id):
         plan_waiting=pending_plan(case), closure_waiting=pending_closure(case),
         step_form=StepForm(version=str(case.version)), note_form=NoteForm(),
         task_form=TaskForm(), workers=queries.assignable_workers(case))
+
+
+def _trail_key() -> int | None:
+    """The audit trail's page key from the URL; a forged one gives the newest page."""
+    text = request.args.get("trail_before", "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 @bp.route("/<uuid:case_id>/edit", methods=["GET", "POST"])

@@ -106,3 +106,28 @@ def test_each_list_of_the_overview_pages_on_its_own(app, make_user, db_session):
     shown = set(CASE_LINK.findall(unassigned)) | set(CASE_LINK.findall(rest))
     assert shown == {str(case.id) for case in waiting}
     assert client.get("/cases/overview?list=unassigned&after=forged").status_code == 200
+
+
+def test_a_long_audit_trail_shows_a_page_at_a_time(app, make_user, db_session):
+    from casework import audit
+    from casework.cases.casefile import TRAIL_PAGE
+
+    operator, supervisor = make_user("operator"), make_user("supervisor")
+    case = make_case(operator, age=30, line="1800")
+    for _ in range(TRAIL_PAGE + 5):
+        audit.record("case_view", "case", case.id, actor_id=supervisor.id)
+    db_session.commit()
+    client = signed_in(app, db_session, supervisor)
+    seq = re.compile(r'<tr><td class="num">(\d+)</td>')
+
+    def trail(url):
+        page = client.get(url).text
+        return [int(n) for n in seq.findall(page.split('id="audit-trail"')[1])], page
+
+    newest, page = trail(f"/cases/{case.id}")
+    assert len(newest) == TRAIL_PAGE and newest == sorted(newest, reverse=True)
+    older, _ = trail(link(page, "next"))
+    assert older and max(older) < min(newest)
+    for forged in ("x", "-5", "9" * 40, "١٢"):
+        shown, _ = trail(f"/cases/{case.id}?trail_before={forged}")
+        assert len(shown) == TRAIL_PAGE and shown[0] > newest[0]  # the newest page again
