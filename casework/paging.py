@@ -11,6 +11,8 @@ grows with the data.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from casework.extensions import db
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 1000
-KEY_MAX_LENGTH = 120
+KEY_MAX_LENGTH = 600
 SEPARATOR = "~"
 
 
@@ -53,6 +55,24 @@ class Part:
 
 def by_number(expression) -> Part:
     return Part(expression, read_int, str)
+
+
+def _write_text(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+
+
+def _read_text(text: str) -> str:
+    if len(text) > KEY_MAX_LENGTH:
+        raise ValueError("too long for a page key")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError) as error:
+        raise ValueError("not a page key") from error
+
+
+def by_text(expression) -> Part:
+    """A text part, written in URL-safe base64 so that any character may appear in it."""
+    return Part(expression, _read_text, _write_text)
 
 
 @dataclass(frozen=True)

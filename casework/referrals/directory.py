@@ -6,8 +6,21 @@ import sqlalchemy as sa
 
 from casework.cases.models import Case, CaseEvent
 from casework.extensions import db
+from casework.paging import KeyPage, Sort, by_number, by_text, page_by_key
 from casework.referrals.codes import SERVICE_TYPE
 from casework.referrals.models import Referral, ServiceProvider
+
+
+# Agencies in use first, then by service type and name.
+DIRECTORY_ORDER = Sort.of(by_number(sa.case((ServiceProvider.is_active, 0), else_=1)),
+                          by_text(ServiceProvider.service_type), by_text(ServiceProvider.name),
+                          descending=False)
+
+
+def provider_page(*, after: str | None = None, before: str | None = None) -> KeyPage:
+    """One page of the directory, in use first, by service type and name."""
+    return page_by_key(sa.select(ServiceProvider), DIRECTORY_ORDER, ServiceProvider.id,
+                       after=after, before=before)
 
 
 def all_providers() -> list[ServiceProvider]:

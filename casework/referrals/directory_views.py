@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -34,7 +34,9 @@ def _directory_context():
 @allow(Role.ADMIN, Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.OPERATOR)
 def providers():
     """Every agency in the directory, with its public contact."""
-    return render_template("referrals/directory.html", providers=directory.all_providers())
+    page = directory.provider_page(after=request.args.get("after"),
+                                   before=request.args.get("before"))
+    return render_template("referrals/directory.html", page=page, providers=page.items)
 
 
 @bp.route("/new", methods=["GET", "POST"])
