@@ -47,8 +47,10 @@ def resource_dir(name: str) -> Path:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: load settings, then wire extensions, security and blueprints."""
+    from casework.web.requests import CaseworkFlask
+
     settings = load_settings(overrides=config)
-    app = Flask(
+    app = CaseworkFlask(
         __name__,
         template_folder=str(resource_dir("templates")),
         instance_path=str(settings.instance_path),

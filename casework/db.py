@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
@@ -95,6 +97,9 @@ class WriteGate:
         self._lock = threading.Lock()
         self._owner: int | None = None  # the thread in its writing transaction
         self._holder: int | None = None  # id() of the DBAPI connection of that transaction
+        # How many gated writing transactions have ended: a reader that saw the count before
+        # its first read and sees it unchanged now knows its snapshot is still the latest.
+        self.generation = 0
 
     def enter(self, dbapi_connection) -> bool:
         """Wait for the turn of this connection's transaction; False if it goes ungated.
@@ -119,6 +124,7 @@ class WriteGate:
         """Let the next writer in once this connection's transaction has ended."""
         if self._holder is not None and self._holder == _raw_id(dbapi_connection):
             self._owner = self._holder = None
+            self.generation += 1
             self._lock.release()
 
 
@@ -138,13 +144,15 @@ def write_gate(database: str) -> WriteGate:
 
 
 def configure_sqlite(engine: sa.Engine) -> None:
-    """Apply the durability pragmas on every connection and use IMMEDIATE transactions.
+    """Apply the durability pragmas on every connection and choose how transactions begin.
 
-    The driver's own transaction handling is switched off so SAVEPOINTs work, and each
-    transaction takes the write lock at BEGIN: a read-then-write transaction in WAL mode
-    could otherwise fail with "database is locked" instead of waiting its turn. Writing
-    transactions of this process take turns at the database's `WriteGate` first; reading
-    transactions (`reading_connection`) never write, take no lock and pass straight in.
+    The driver's own transaction handling is switched off so SAVEPOINTs work. A writing
+    transaction takes the write lock at BEGIN (IMMEDIATE): a read-then-write transaction in
+    WAL mode could otherwise fail with "database is locked" instead of waiting its turn.
+    Writing transactions of this process take turns at the database's `WriteGate` first.
+    Reading transactions (`reading_connection`) never write, take no lock and pass straight
+    in; so do those begun under `deferred_writes` (requests that mostly read, such as page
+    views), until their first write, when they queue at the gate (`_upgrade`).
     """
     gate = write_gate(str(engine.url.database or ":memory:"))
 
@@ -158,8 +166,14 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
+        connection.info.pop(DEFERRED_STATE, None)
+        connection.info.pop(UPGRADED, None)
         if connection.get_execution_options().get(READ_ONLY_OPTION):
             connection.exec_driver_sql("BEGIN DEFERRED")
+            return
+        if _writes_deferred.get():
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            connection.info[DEFERRED_STATE] = _NO_SNAPSHOT
             return
         dbapi_connection = connection.connection
         gate.enter(dbapi_connection)
@@ -168,6 +182,27 @@ def configure_sqlite(engine: sa.Engine) -> None:
         except BaseException:
             gate.leave(dbapi_connection)
             raise
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_statement(connection, _cursor, statement, _parameters, _context, _many):
+        state = connection.info.get(DEFERRED_STATE)
+        if state is None:
+            return
+        if _only_reads(statement):
+            if state is _NO_SNAPSHOT:
+                connection.info[DEFERRED_STATE] = gate.generation
+            return
+        _upgrade(connection, gate, state)
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context):
+        # A deferred transaction that read, then found the write lock held by another
+        # process, cannot wait for it: its snapshot will be stale once that one commits.
+        error = context.original_exception
+        upgraded = context.connection is not None and context.connection.info.get(UPGRADED)
+        if upgraded and isinstance(error, sqlite3.OperationalError) and \
+                getattr(error, "sqlite_errorcode", None) in (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT):
+            raise StaleSnapshotError() from error
 
     _leave_gate_after(engine.dialect, gate)
 
@@ -191,6 +226,58 @@ def _leave_gate_after(dialect, gate: WriteGate) -> None:
 
 
 READ_ONLY_OPTION = "casework_read_only"
+# connection.info: how far a deferred transaction has come (see `_upgrade`).
+DEFERRED_STATE = "casework_deferred"
+UPGRADED = "casework_upgraded"
+_NO_SNAPSHOT = object()
+SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT = 5, 517
+_READING_STATEMENTS = ("SELECT", "WITH", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK",
+                       "EXPLAIN", "BEGIN")
+# Whether transactions begun in this context start DEFERRED and take the write gate only at
+# their first write (requests that should only read) or IMMEDIATE behind the gate (the rest).
+_writes_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "casework_writes_deferred", default=False)
+
+
+class StaleSnapshotError(Exception):
+    """A reading transaction tried to write after others had: it must start again."""
+
+
+def _only_reads(statement: str) -> bool:
+    return statement.lstrip()[:9].upper().startswith(_READING_STATEMENTS)
+
+
+def _upgrade(connection: sa.Connection, gate: WriteGate, state) -> None:
+    """Turn a deferred transaction into a writing one at its first write, or refuse.
+
+    SQLite gives a deferred transaction its snapshot at its first read and lets it write
+    only if nobody has committed since: otherwise the write fails at once (SQLITE_BUSY_
+    SNAPSHOT), as waiting cannot help. So the transaction queues at the gate like any
+    writer and then checks that no writer of this process has ended since its first read;
+    if one has, it is refused before it writes, and the request is run again from the start
+    as a writing one (`casework.web.requests.CaseworkFlask`). One that has not read yet has
+    no snapshot to lose, and waits for the write lock like an IMMEDIATE transaction.
+    """
+    dbapi_connection = connection.connection
+    connection.info.pop(DEFERRED_STATE, None)
+    gate.enter(dbapi_connection)
+    if state is _NO_SNAPSHOT:
+        return
+    if state != gate.generation:
+        gate.leave(dbapi_connection)
+        raise StaleSnapshotError()
+    connection.info[UPGRADED] = True  # another process's commit can still make it stale
+
+
+@contextmanager
+def deferred_writes(enabled: bool = True) -> Iterator[None]:
+    """Begin this context's transactions DEFERRED (reads take no lock) or IMMEDIATE."""
+    token = _writes_deferred.set(enabled)
+    try:
+        yield
+    finally:
+        _writes_deferred.reset(token)
+
 # The engine of CASEWORK_REPORTS_DATABASE_URL (a read replica), when one is set.
 REPORTS_BIND = "reports"
 

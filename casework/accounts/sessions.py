@@ -14,8 +14,9 @@ from casework.accounts.models import AuthSession, User
 from casework.db import utcnow
 from casework.extensions import db
 
-# Writing last_seen_at on every request would turn every page view into a write.
-TOUCH_INTERVAL = timedelta(seconds=30)
+# Writing last_seen_at on every request would turn every page view into a write: it is
+# written at most once a minute, far finer than the idle timeout's minutes.
+TOUCH_INTERVAL = timedelta(seconds=60)
 
 
 def _hash(token: str) -> str:
@@ -48,14 +49,26 @@ def load_session_user(token: str) -> User | None:
     now = utcnow()
     reason = _expired(auth, now)
     if reason:
-        auth.ended_at, auth.end_reason = now, reason
-        db.session.commit()
+        _write_alone(auth.id, ended_at=now, end_reason=reason)
         return None
     if now - auth.last_seen_at > TOUCH_INTERVAL:
-        auth.last_seen_at = now
-        db.session.commit()
+        _write_alone(auth.id, last_seen_at=now)
     auth.user.session_token = token
     return auth.user
+
+
+def _write_alone(auth_id, **values) -> None:
+    """Update a live session in a transaction of its own that writes before it reads.
+
+    The request's reading transaction ends first, so a page view never writes after its
+    reads (which would cost it its turn if a save committed meanwhile, see
+    `casework.db.deferred_writes`); a session ended meanwhile stays ended.
+    """
+    db.session.commit()
+    db.session.execute(sa.update(AuthSession)
+                       .where(AuthSession.id == auth_id, AuthSession.ended_at.is_(None))
+                       .values(**values))
+    db.session.commit()
 
 
 def end_session(token: str, reason: str = "logout") -> None:

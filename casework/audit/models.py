@@ -14,6 +14,7 @@ from casework.extensions import db
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    __table_args__ = (sa.Index("ix_audit_entries_object_seq", "object_id", "seq"),)
 
     seq: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
                                      primary_key=True, autoincrement=False)

@@ -180,6 +180,19 @@ def verify_chain(
     return ChainReport(checked, head=ChainHead(checked, previous_mac) if checked else None)
 
 
+def latest_entries_for(object_ids, *, before_seq: int | None = None,
+                       limit: int = 100) -> list[AuditEntry]:
+    """Up to `limit` + 1 entries about any of the objects, newest first, older than
+    `before_seq` if given: one page of a trail, read backwards along the index on object
+    and sequence."""
+    if not object_ids:
+        return []
+    statement = sa.select(AuditEntry).where(AuditEntry.object_id.in_(object_ids))
+    if before_seq is not None:
+        statement = statement.where(AuditEntry.seq < before_seq)
+    return list(db.session.scalars(statement.order_by(AuditEntry.seq.desc()).limit(limit + 1)))
+
+
 def entries_for(*object_ids: uuid.UUID) -> list[AuditEntry]:
     """Every entry about any of the given objects, oldest first."""
     if not object_ids:

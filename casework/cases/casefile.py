@@ -76,6 +76,7 @@ class CaseFile:
     services: list[Shown] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     trail: list[dict] = field(default_factory=list)
+    trail_older: int | None = None  # the key of the trail's next (older) page
 
 
 def _shown(items, *attributes: str) -> list[Shown]:
@@ -87,14 +88,18 @@ def _of_case(model, case: Case, order):
                                    .order_by(order)))
 
 
-def open_case_file(case: Case, user: User) -> CaseFile:
-    """Audit the opening, then gather and decrypt what this user may read of the case."""
+def open_case_file(case: Case, user: User, *, trail_before: int | None = None) -> CaseFile:
+    """Audit the opening, then gather and decrypt what this user may read of the case.
+
+    A supervisor sees the newest page of the case's audit trail, or the page of entries
+    older than `trail_before`.
+    """
     audit.record("case_view", "case", case.id, actor_id=user.id)
     survivor = db.session.get(Survivor, case.survivor_id) if case.survivor_id else None
     casefile = CaseFile(case=case, is_full=user.role != Role.OPERATOR, survivor=survivor,
                         survivor_text=_survivor_text(survivor), calls=_calls(case, user))
     if casefile.is_full:
-        _fill_social_work(casefile, case, user)
+        _fill_social_work(casefile, case, user, trail_before)
     return casefile
 
 
@@ -114,7 +119,8 @@ def _calls(case: Case, user: User) -> list[Shown]:
     return _shown(calls, "narrative")
 
 
-def _fill_social_work(casefile: CaseFile, case: Case, user: User) -> None:
+def _fill_social_work(casefile: CaseFile, case: Case, user: User,
+                      trail_before: int | None = None) -> None:
     casefile.summary = reveal(case, "summary")
     casefile.assessments = _shown(_of_case(Assessment, case, Assessment.assessed_at), "findings")
     casefile.emergency_actions = _shown(
@@ -130,7 +136,7 @@ def _fill_social_work(casefile: CaseFile, case: Case, user: User) -> None:
                                "note")
     casefile.timeline = _timeline(case, casefile)
     if user.role == Role.SUPERVISOR:
-        casefile.trail = _trail(case, casefile)
+        casefile.trail = _trail(case, casefile, trail_before)
 
 
 def _timeline(case: Case, casefile: CaseFile) -> list[TimelineEntry]:
@@ -202,15 +208,25 @@ def _event_detail(event: CaseEvent, details: dict) -> str:
     return " · ".join(parts)
 
 
-def _trail(case: Case, casefile: CaseFile) -> list[dict]:
-    """The audit entries about the case and everything in it, for a supervisor."""
+TRAIL_PAGE = 100
+
+
+def _trail(case: Case, casefile: CaseFile, before: int | None) -> list[dict]:
+    """A page of the audit entries about the case and everything in it, newest first.
+
+    Every opening of the case adds an entry, so a busy case's trail only grows: a page
+    holds the newest hundred (or those before `before`), and the last row carries the key
+    of the next page.
+    """
     notes = db.session.scalars(sa.select(CaseNote.id).where(CaseNote.case_id == case.id))
     ids = [case.id, *notes, *(s.item.id for s in casefile.tasks + casefile.referrals
                               + casefile.services)]
     if case.survivor_id:  # changes of the survivor's details, made by calls or corrections
         ids.append(case.survivor_id)
-    entries = audit.entries_for(*ids)
+    entries = audit.latest_entries_for(ids, before_seq=before, limit=TRAIL_PAGE)
+    casefile.trail_older = entries[TRAIL_PAGE - 1].seq if len(entries) > TRAIL_PAGE else None
+    entries = entries[:TRAIL_PAGE]
     people = users_by_id(entry.actor_id for entry in entries)
     return [{"seq": entry.seq, "at": entry.at, "actor": _name(people, entry.actor_id),
              "action": audit_label(entry.action), "outcome": outcome_label(entry.outcome)}
-            for entry in reversed(entries)]
+            for entry in entries]

@@ -13,7 +13,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from casework.cases.codes import CLOSURE_REASON, EMERGENCY_MEASURE, NEED, RISK_LEVEL
+from casework.cases.codes import (
+    CASE_STATUS,
+    CLOSURE_REASON,
+    EMERGENCY_MEASURE,
+    NEED,
+    OPEN,
+    RISK_LEVEL,
+)
 from casework.cases.models import COMMENT_MAX, SUMMARY_MAX, TASK_MAX, TEXT_MAX
 from casework.taxonomy import URGENCY
 from casework.taxonomy.fields import (
@@ -150,3 +157,18 @@ class NoteForm(FlaskForm):
 class TaskForm(FlaskForm):
     description = text_field(_l("Task"), TASK_MAX, required=True, area=False)
     due_on = DayField(_l("Due on"), validators=[DataRequired(REQUIRED)])
+
+
+class CaseloadFilterForm(FlaskForm):
+    """How the caseload is filtered and sorted, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    status = CodeSelectField(_l("Status"), CASE_STATUS, group=OPEN)
+    urgency = CodeSelectField(_l("Urgency"), URGENCY)
+    due = SelectField(_l("Next deadline"), choices=choices([
+        ("", _l("Any")), ("overdue", _l("Overdue")), ("week", _l("Within 7 days"))]), default="")
+    sort = SelectField(_l("Sort by"), choices=choices([
+        ("urgency", _l("Most urgent first")), ("due", _l("Nearest deadline first")),
+        ("status", _l("Status")), ("opened", _l("Newest first"))]), default="urgency")

@@ -49,6 +49,8 @@ class Case(UUIDPrimaryKey, db.Model):
                            name="closure_reason_known"),
         sa.Index("ix_cases_unit_status", "unit_id", "status"),
         sa.Index("ix_cases_assigned_status", "assigned_to_id", "status"),
+        sa.Index("ix_cases_assigned_status_due", "assigned_to_id", "status", "next_due_at"),
+        sa.Index("ix_cases_unit_status_due", "unit_id", "status", "next_due_at"),
     )
 
     code: Mapped[str] = mapped_column(sa.String(CASE_CODE_MAX), unique=True)

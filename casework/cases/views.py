@@ -6,7 +6,7 @@ The workflow steps (assignment, assessments, plan, closure, reopening) are in
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,7 +19,7 @@ from casework.cases.changes import CaseError, can_work_on
 from casework.cases.charts import bar_chart
 from casework.cases.codes import CASE_STATUS
 from casework.cases.display import countdown, template_context
-from casework.cases.forms import CaseEditForm, NoteForm, StepForm, TaskForm
+from casework.cases.forms import CaseEditForm, CaseloadFilterForm, NoteForm, StepForm, TaskForm
 from casework.cases.lifecycle import last_returned, pending_closure, pending_plan
 from casework.cases.models import FollowUpTask, Plan
 from casework.cases.pages import form_version, load_case, save
@@ -49,8 +49,14 @@ bp.context_processor(template_context)
 @bp.get("/mine")
 @allow(Role.SOCIAL_WORKER)
 def caseload():
-    """The social worker's open cases: most urgent and soonest due first."""
-    return render_template("cases/caseload.html", cases=queries.caseload(current_user),
+    """The social worker's open cases, a page at a time, filtered and sorted as asked."""
+    form = CaseloadFilterForm(request.args)
+    filters = (queries.CaseloadFilters(status=form.status.data, urgency=form.urgency.data,
+                                       due=form.due.data, sort=form.sort.data)
+               if form.validate() else queries.CaseloadFilters())
+    page = queries.caseload_page(current_user, filters, after=request.args.get("after"),
+                                 before=request.args.get("before"))
+    return render_template("cases/caseload.html", form=form, page=page, cases=page.items,
                            closed=queries.closed_recently(current_user))
 
 
@@ -58,7 +64,10 @@ def caseload():
 @allow(Role.SUPERVISOR)
 def overview():
     """The unit at a glance: open cases by status, unassigned, overdue, awaiting approval."""
-    summary = queries.overview(current_user)
+    paged = request.args.get("list")
+    summary = queries.overview(current_user, paged if paged in queries.OVERVIEW_LISTS else None,
+                               after=request.args.get("after"),
+                               before=request.args.get("before"))
     rows = [(CASE_STATUS.label(code), count) for code, count in summary.by_status]
     chart = bar_chart(rows, _("Open cases by status"), "open-by-status")
     return render_template(
@@ -80,7 +89,7 @@ def opened():
 def detail(case_id):
     """The case file; its opening is recorded in the audit trail first."""
     case = load_case(case_id)
-    casefile = open_case_file(case, current_user)
+    casefile = open_case_file(case, current_user, trail_before=_trail_key())
     db.session.commit()
     return render_template(
         "cases/detail.html", case=case, casefile=casefile,
@@ -90,6 +99,12 @@ def detail(case_id):
         returned_plan=last_returned(Plan, case),
         step_form=StepForm(version=str(case.version)), note_form=NoteForm(),
         task_form=TaskForm(), workers=queries.assignable_workers(case))
+
+
+def _trail_key() -> int | None:
+    """The audit trail's page key from the URL; a forged one gives the newest page."""
+    text = request.args.get("trail_before", "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 @bp.route("/<uuid:case_id>/edit", methods=["GET", "POST"])

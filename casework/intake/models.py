@@ -42,6 +42,7 @@ class Call(UUIDPrimaryKey, db.Model):
         ),
         sa.CheckConstraint("ended_at >= started_at", name="ends_after_start"),
         sa.Index("ix_calls_operator_started", "operator_id", "started_at"),
+        sa.Index("ix_calls_unit_started", "unit_id", "started_at", "id"),
     )
 
     line: Mapped[str] = mapped_column(sa.String(8))

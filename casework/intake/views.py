@@ -316,7 +316,8 @@ def _filters(form: CallFilterForm) -> CallFilters:
 def calls():
     """The calls the user may see, filtered by date, line, call type and danger."""
     form = CallFilterForm(request.args)
-    page = call_page(current_user, _filters(form), request.args.get("page", 1, type=int))
+    page = call_page(current_user, _filters(form), after=request.args.get("after"),
+                     before=request.args.get("before"))
     return render_template("intake/calls.html", form=form, page=page)
 
 

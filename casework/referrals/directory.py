@@ -6,9 +6,27 @@ import sqlalchemy as sa
 
 from casework.cases.models import Case, CaseEvent
 from casework.extensions import db
+from casework.paging import KeyPage, Sort, by_number, by_text, page_by_key
 from casework.referrals.codes import SERVICE_TYPE
 from casework.referrals.models import Referral, ServiceProvider
 from casework.taxonomy import commune_label
+
+
+# Agencies in use first, then by service type and name.
+DIRECTORY_ORDER = Sort.of(by_number(sa.case((ServiceProvider.is_active, 0), else_=1)),
+                          by_text(ServiceProvider.service_type), by_text(ServiceProvider.name),
+                          descending=False)
+
+
+def provider_page(*, service_type: str | None = None, commune_code: str | None = None,
+                  after: str | None = None, before: str | None = None) -> KeyPage:
+    """One page of the directory, in use first, by service type and name; None filters nothing."""
+    statement = sa.select(ServiceProvider)
+    if service_type is not None:
+        statement = statement.where(ServiceProvider.service_type == service_type)
+    if commune_code is not None:
+        statement = statement.where(ServiceProvider.commune_code == commune_code)
+    return page_by_key(statement, DIRECTORY_ORDER, ServiceProvider.id, after=after, before=before)
 
 
 def all_providers() -> list[ServiceProvider]:
@@ -27,14 +45,6 @@ def provider_choices(providers: list[ServiceProvider]) -> list[tuple[str, str]]:
     return [(str(p.id), " · ".join(part for part in (
         SERVICE_TYPE.label(p.service_type), p.name, commune_label(p.commune_code)) if part))
         for p in providers]
-
-
-def filter_providers(providers: list[ServiceProvider], service_type: str | None,
-                     commune_code: str | None) -> list[ServiceProvider]:
-    """The agencies of one kind of service and/or one commune (None: any)."""
-    return [p for p in providers
-            if (service_type is None or p.service_type == service_type)
-            and (commune_code is None or p.commune_code == commune_code)]
 
 
 def referrals_of(case: Case) -> list[Referral]:

@@ -35,11 +35,12 @@ def _directory_context():
 def providers():
     """Every agency in the directory, with its public contact; filtered by kind and commune."""
     form = DirectoryFilterForm(request.args)
-    providers = directory.all_providers()
-    if form.validate():
-        providers = directory.filter_providers(providers, form.service_type.data,
-                                               form.commune_code.data)
-    return render_template("referrals/directory.html", providers=providers, form=form)
+    valid = form.validate()
+    page = directory.provider_page(
+        service_type=form.service_type.data if valid else None,
+        commune_code=form.commune_code.data if valid else None,
+        after=request.args.get("after"), before=request.args.get("before"))
+    return render_template("referrals/directory.html", page=page, providers=page.items, form=form)
 
 
 @bp.route("/new", methods=["GET", "POST"])

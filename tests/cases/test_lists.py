@@ -38,8 +38,8 @@ def test_the_overview_counts_by_status_and_lists_overdue_and_unassigned(
     assert dict(summary.by_status) == {"new": 2, "initial_assessment": 1,
                                        "detailed_assessment": 0, "plan": 0, "in_support": 0,
                                        "review": 0}
-    assert summary.overdue == [overdue]
-    assert set(summary.unassigned) == {overdue, waiting}
+    assert summary.overdue.items == [overdue]
+    assert set(summary.unassigned.items) == {overdue, waiting}
     assert [(user, count) for user, count in summary.workers] == [(worker, 1)]
     page = signed_in(app, db_session, supervisor).get("/cases/overview").text
     bars = dict(re.findall(r'<text [^>]*class="chart-label">'

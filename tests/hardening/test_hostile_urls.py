@@ -102,3 +102,34 @@ def test_hostile_query_strings_on_every_page(app, client, db_session, role):
                                                       "next": value, "sort": value})
             assert response.status_code < 500, f"{page} with {value[:30]!r}"
             assert unescaped_markup(response.get_data(as_text=True)) == [], page
+
+
+# Page keys of the lists paged by key (casework.paging): forged, garbled, of another list's
+# shape, out of range, absurdly long; and the caseload's filters and sort.
+HOSTILE_PAGE_KEYS = (
+    "garbage", "~", "~~~", "1~2~3~4~5~6", "2026-01-01T00:00:00~" + "0" * 32,
+    "2026-01-01T00:00:00+00:00~not-a-uuid", "9999-12-31T23:59:59+14:00~" + "f" * 32,
+    "0001-01-01T00:00:00+00:00~" + "0" * 32, "99999999999999999999~1", "-1~-1",
+    "2~2026-01-01T00:00:00+00:00~2026-01-01T00:00:00+00:00~" + "0" * 32, "x" * 5000,
+)
+LIST_FILTERS = ("status", "urgency", "due", "sort", "line", "call_type", "date_from")
+
+
+@pytest.mark.parametrize("role", [role.value for role in Role])
+def test_forged_page_keys_and_list_filters_on_every_page(app, client, db_session, role):
+    from tests.hardening.surface import pages_for
+
+    account = Account(app, client, role)
+    account.ensure_signed_in()
+    markup = [HOSTILE_VALUES[name] for name in ("script", "jinja expression", "nul inside")]
+    values = (*HOSTILE_PAGE_KEYS, *markup)
+    for page in pages_for(app, role, account.user):
+        for index, value in enumerate(values):
+            account.ensure_signed_in()
+            # "after" is read first: alone, then with a "before" of another shape.
+            query = {"after": value, **{other: value for other in LIST_FILTERS}}
+            if index % 2:
+                query = {"before": value, **{other: value for other in LIST_FILTERS}}
+            response = client.get(page, query_string=query)
+            assert response.status_code < 500, f"{page} with {value[:30]!r}"
+            assert unescaped_markup(response.get_data(as_text=True)) == [], page

@@ -12,7 +12,13 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from casework.db import configure_sqlite, reading_connection, write_gate
+from casework.db import (
+    StaleSnapshotError,
+    configure_sqlite,
+    deferred_writes,
+    reading_connection,
+    write_gate,
+)
 
 NOTES = sa.Table("gate_notes", sa.MetaData(), sa.Column("text", sa.String(40)))
 
@@ -125,3 +131,63 @@ def test_a_failed_begin_opens_the_gate(engine):
         finally:
             outside.exec_driver_sql("ROLLBACK")
     blocker.dispose()
+
+
+def outside_writer(engine):
+    """A writer that does not wait at all: it fails at once if the write lock is taken."""
+    other = sa.create_engine(engine.url, connect_args={"timeout": 0})
+
+    @sa.event.listens_for(other, "connect")
+    def _no_wait(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+    return other
+
+
+def test_a_long_read_of_a_page_view_does_not_delay_a_write(engine):
+    other = outside_writer(engine)
+    with deferred_writes(), engine.connect() as reader:
+        reader.begin()
+        assert reader.execute(sa.select(sa.func.count()).select_from(NOTES)).scalar() == 0
+        assert not gate_of(engine).busy  # a writer of this process goes straight in
+        with engine.begin() as writer:
+            writer.execute(NOTES.insert().values(text="in process"))
+        with other.begin() as writer:  # nor does the reader hold SQLite's write lock
+            writer.execute(NOTES.insert().values(text="outside"))
+        reader.commit()
+    other.dispose()
+    assert notes(engine) == ["in process", "outside"]
+
+
+def test_a_page_view_that_writes_takes_the_gate_at_its_first_write(engine):
+    with deferred_writes(), engine.connect() as viewer:
+        viewer.begin()
+        viewer.execute(sa.select(NOTES.c.text)).all()
+        assert not gate_of(engine).busy
+        viewer.execute(NOTES.insert().values(text="viewed"))
+        assert gate_of(engine).busy
+        viewer.commit()
+    assert not gate_of(engine).busy
+    assert notes(engine) == ["viewed"]
+
+
+def test_a_page_view_whose_reads_went_stale_is_refused_before_it_writes(engine):
+    with deferred_writes(), engine.connect() as viewer:
+        viewer.begin()
+        viewer.execute(sa.select(NOTES.c.text)).all()
+        with deferred_writes(False), engine.begin() as writer:
+            writer.execute(NOTES.insert().values(text="saved meanwhile"))
+        with pytest.raises(StaleSnapshotError):
+            viewer.execute(NOTES.insert().values(text="stale"))
+        assert not gate_of(engine).busy
+        viewer.rollback()
+    assert notes(engine) == ["saved meanwhile"]
+
+
+def test_a_page_view_that_writes_first_needs_no_fresh_snapshot(engine):
+    with engine.begin() as writer:
+        writer.execute(NOTES.insert().values(text="before"))
+    with deferred_writes(), engine.begin() as viewer:
+        viewer.execute(NOTES.update().values(text="touched"))
+    assert notes(engine) == ["touched"]
