@@ -29,11 +29,11 @@ from werkzeug.exceptions import HTTPException
 
 from casework.demo import DEMO_ACCOUNTS
 from tests.access_matrix import EXPECTED, PUBLIC, SIGNED_IN
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, sign_in
 
 WIDTHS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 LANGUAGES = ("vi", "en")
-USERS = {role.value if hasattr(role, "value") else role: name for name, _, role in DEMO_ACCOUNTS}
+USERS = {role.value: username for username, _, role in DEMO_ACCOUNTS}
 FAILING_IMPACTS = ("critical", "serious")
 ARTIFACTS = Path(os.environ.get("CASEWORK_TEST_ARTIFACTS")
                  or Path(__file__).resolve().parents[2] / "test-artifacts")
@@ -161,11 +161,6 @@ def fill_unlinked(request_context, base_url, adapter, found, known_values) -> No
                 break
 
 
-def sign_in_page(page, username: str) -> None:
-    from tests.browser.conftest import sign_in
-    sign_in(page, username)
-
-
 def set_language(page, language: str) -> None:
     """Choose the language through the page's own switch (remembered for the account)."""
     with page.expect_navigation():
@@ -185,7 +180,7 @@ def role_pages(chromium, base_url, url_map):
         context = chromium.new_context(base_url=base_url)
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
-        sign_in_page(page, username)
+        sign_in(page, username)
         home = urlsplit(page.url).path
         if role == "operator":  # a call in progress, so the call form has a link
             with page.expect_navigation():
@@ -214,7 +209,7 @@ def run_axe(axe, page) -> list[dict]:
     return results.response["violations"]
 
 
-def layout_problems(page, width_name: str) -> list[str]:
+def layout_problems(page) -> list[str]:
     problems = []
     scroll, inner = page.evaluate(
         "[document.documentElement.scrollWidth, window.innerWidth]")
@@ -276,7 +271,7 @@ def record(summary_name: str, entry: dict) -> None:
 
 
 def check_page(page, axe, role, language, width_name, endpoint, label) -> list[str]:
-    problems = [f"{endpoint}{label}: {problem}" for problem in layout_problems(page, width_name)]
+    problems = [f"{endpoint}{label}: {problem}" for problem in layout_problems(page)]
     violations = run_axe(axe, page)
     for violation in violations:
         record("axe-violations.jsonl", {
@@ -314,7 +309,7 @@ def test_every_page_fits_and_passes_axe(chromium, base_url, role_pages, axe, rol
         if role == "anonymous":
             page.goto("/login")
         else:
-            sign_in_page(page, USERS[role])
+            sign_in(page, USERS[role])
         set_language(page, language)
         for endpoint, path in sorted(role_pages[role].items()):
             page.goto(path)
