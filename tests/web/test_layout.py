@@ -94,6 +94,9 @@ def test_the_error_summary_links_each_field_in_error(client, login_as):
     linked = re.findall(r'<a href="#([\w-]+)">', summary)
     assert linked and set(linked) <= set(re.findall(r'<input[^>]* id="([\w-]+)"', page))
     assert "current_password" in linked
+    # Each entry names the field and says what is wrong with it.
+    entry = re.search(r'<a href="#current_password">([^<]+)</a>', summary).group(1)
+    assert ": " in entry and entry.split(": ", 1)[1].strip()
 
 
 def test_caseload_cells_name_their_column_and_the_deadline_is_marked(
