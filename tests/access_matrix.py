@@ -31,6 +31,8 @@ EXPECTED |= {
     "web.home": SIGNED_IN,
     "web.set_language": PUBLIC,
     "web.healthz": PUBLIC,
+    "web.favicon": PUBLIC,
+    "web.manifest": PUBLIC,
 }
 
 # --- accounts: sign-in and one's own account (foundation, issue 2) ---

@@ -144,9 +144,12 @@ def countdown(due_at: datetime | None, now: datetime | None = None,
                   f'{escape(remaining_text(due_at, now, phrases))}</span>')
 
 
-_CASE_ROW = ('<tr data-case="{code}"><td><a href="{url}">{code}</a>{child}</td>'
-             '<td>{status}</td><td><span class="badge {badge}">{urgency}</span></td>{worker}'
-             '<td>{received}</td><td>{due}</td></tr>')
+# Each cell names its column (data-label) for the stacked cards of a narrow screen.
+_CASE_ROW = ('<tr data-case="{code}"><td data-label="{l_case}"><a href="{url}">{code}</a>{child}'
+             '</td><td data-label="{l_status}">{status}</td><td data-label="{l_urgency}">'
+             '<span class="badge {badge}">{urgency}</span></td>{worker}'
+             '<td data-label="{l_received}">{received}</td>'
+             '<td class="deadline" data-label="{l_due}">{due}</td></tr>')
 
 
 def case_rows(cases: Iterable, show_worker: bool = False) -> Iterator[Markup]:
@@ -167,6 +170,10 @@ def case_rows(cases: Iterable, show_worker: bool = False) -> Iterator[Markup]:
     now, phrases, link = utcnow(), _phrases(), _case_link()
     shown = current_app.jinja_env.filters["datetime"]  # the same format as `|datetime`
     child = f' <span class="badge">{html.escape(_("child"))}</span>'
+    labels = {key: html.escape(str(text)) for key, text in (
+        ("l_case", _("Case")), ("l_status", _("Status")), ("l_urgency", _("Urgency")),
+        ("l_received", _("Received")), ("l_due", _("Next deadline")))}
+    worker_label = html.escape(_("Social worker"))
     for case in cases:
         due_at = case.next_due_at if case.is_open else None  # a closed case has no clock
         due = (f"{html.escape(shown(due_at))} · {countdown(due_at, now, phrases)}"
@@ -174,14 +181,14 @@ def case_rows(cases: Iterable, show_worker: bool = False) -> Iterator[Markup]:
         worker = ""
         if show_worker:
             name = case.assigned_to.display_name if case.assigned_to else "—"
-            worker = f"<td>{html.escape(name)}</td>"
+            worker = f'<td data-label="{worker_label}">{html.escape(name)}</td>'
         yield Markup(_CASE_ROW.format(
             code=html.escape(case.code), url=html.escape(link(case.id)),
             child=child if case.is_child else "",
             status=html.escape(statuses.get(case.status, case.status)),
             badge=URGENCY_BADGES.get(case.urgency, ""),
             urgency=html.escape(urgencies.get(case.urgency, case.urgency)),
-            worker=worker, received=html.escape(shown(case.received_at)), due=due))
+            worker=worker, received=html.escape(shown(case.received_at)), due=due, **labels))
 
 
 def _labels(codes, language: str) -> dict[str, str]:

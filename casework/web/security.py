@@ -18,6 +18,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Files the same for everyone, holding nothing about a case or a user.
+CACHEABLE_ENDPOINTS = frozenset({"static", "web.favicon", "web.manifest"})
+
+
 def configure_security_headers(app: Flask, *, hsts: bool) -> None:
     @app.after_request
     def _headers(response):
@@ -31,7 +35,7 @@ def configure_security_headers(app: Flask, *, hsts: bool) -> None:
         if hsts:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         # Every page may show case data or a staff member's own state: never cache it.
-        if request.endpoint != "static":
+        if request.endpoint not in CACHEABLE_ENDPOINTS:
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         return response

@@ -1,6 +1,7 @@
-"""Pages every user shares: the landing redirect, the language switch, the health check."""
+"""Pages every user shares: the landing redirect, the language switch, the health check, icons."""
 
-from flask import Blueprint, redirect, render_template, session, url_for
+from flask import (Blueprint, current_app, redirect, render_template, send_from_directory,
+                   session, url_for)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
@@ -49,6 +50,22 @@ def set_language():
 @public
 def healthz():
     return {"status": "ok"}
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """The icon browsers ask for at the root, whatever the page says."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)
+
+
+@bp.get("/manifest.webmanifest")
+@public
+def manifest():
+    """The web app manifest, so a phone can keep Casework on its home screen (no offline use)."""
+    return send_from_directory(current_app.static_folder, "manifest.webmanifest",
+                               mimetype="application/manifest+json", max_age=86400)
 
 
 @bp.app_context_processor
