@@ -8,7 +8,7 @@ Create Date: 2026-12-06
 from alembic import op
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
