@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 
-import sqlalchemy as sa
 
 from bench.live import Browser, LiveServer
 from bench.scenarios import Context, Unavailable

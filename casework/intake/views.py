@@ -244,7 +244,7 @@ def log_call(draft_id):
         call = service.log_data_call(current, record, _linked_call(record.previous_call_id))
     except service.SameSurvivorUnconfirmedError:
         form.confirm_same_survivor.errors = [UNCONFIRMED_SURVIVOR]
-        service.save_draft(current, _form_contents(), max(_save_seq(), current.save_seq))
+        service.save_draft(current, _form_contents(), _save_basis(), force=True)
         return _render_draft(current, form)
     _attach_chosen_case(call, record.link_case_id)
     # Read before the commit expires the call: afterwards its id would reload the call (and

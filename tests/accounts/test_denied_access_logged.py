@@ -15,7 +15,6 @@ from werkzeug.exceptions import NotFound
 from casework.accounts.access import ACCESS_DENIED, deny
 from casework.audit import entries_for, verify_chain
 from casework.audit.models import AuditEntry
-from casework.cases import service
 from tests.cases.builders import make_case
 from tests.cases.clients import signed_in
 from tests.factories import make_unit

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from casework.extensions import db
 from casework.reports.cube import Cube, coarsened, flat_dimension, line_dimension, time_dimension
 from casework.reports.models import ReleasedRange
-from casework.reports.periods import Line, Period, release_groups
+from casework.reports.periods import Period, release_groups
 from casework.reports.service import CustomRanges, released_ranges, standard_periods
 from casework.reports.suppression import protect, release_steps
 from casework.reports.tables import TABLES
