@@ -17,6 +17,7 @@ from flask import Flask, url_for
 from casework.accounts.models import User
 from casework.accounts.throttle import unlock as unlock_sign_in
 from casework.extensions import db
+from casework.web.security import CACHEABLE_ENDPOINTS
 from tests import factories
 from tests.access_matrix import EXPECTED, PUBLIC, SIGNED_IN
 from tests.hardening.forms import Form, forms_in
@@ -116,8 +117,8 @@ def pages_for(app: Flask, role: str, viewer: User | None) -> list[str]:
     """Every GET page the role may open, URL arguments filled with records it may see."""
     pages = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if "GET" not in rule.methods or rule.endpoint == "static":
-            continue
+        if "GET" not in rule.methods or rule.endpoint in CACHEABLE_ENDPOINTS:
+            continue  # static files, the icon and the manifest are not pages
         if not audience_includes(rule.endpoint, role):
             continue
         if rule.arguments and (viewer is None or not rule.arguments <= set(RECORD_PROVIDERS)):
