@@ -163,7 +163,8 @@ def _call_drafts(marks: Marks, world: World) -> None:
     draft = service.start_call(world.operator, line="1800")
     service.save_draft(draft, {"caller_name": [marks.text("draft_caller_name")],
                                "caller_phone": [marks.phone()],
-                               "narrative": [marks.text("draft_narrative")]}, seq=1)
+                               "narrative": [marks.text("draft_narrative")]},
+                       service.DraftBasis(version=0, seq=1))
 
 
 @writes("cases")
