@@ -147,10 +147,15 @@ def deny(object_type: str, object_id: uuid.UUID | None = None) -> NoReturn:
     the well-formed id are kept, never what was typed in the URL.
     """
     from casework.audit import record
+    from casework.db import deferred_writes
 
     db.session.rollback()  # whatever the request had begun to change is not kept
-    record(ACCESS_DENIED, object_type[:32], object_id, outcome="refused")
-    db.session.commit()
+    # A transaction of its own that writes from the start, also in a page view: a page
+    # view's deferred transaction could find its reads stale at this write, and a refusal
+    # in a `before_request` hook is not in the part of a request that is run again.
+    with deferred_writes(False):
+        record(ACCESS_DENIED, object_type[:32], object_id, outcome="refused")
+        db.session.commit()
     abort(404)
 
 

@@ -96,3 +96,12 @@ def test_a_page_view_outrun_by_a_save_is_run_again_and_recorded_once(sqlite_app,
     assert views == 1  # the refused attempt wrote nothing; the second one recorded the view
     begins = [text for text, _ in seen if text.startswith("BEGIN")]
     assert begins[0] == "BEGIN DEFERRED" and begins[-1] == "BEGIN IMMEDIATE"  # run again
+
+
+def test_a_refusal_is_recorded_in_a_writing_transaction_of_its_own(sqlite_app,
+                                                                  operator_client):
+    client, _ = operator_client
+    response, seen = statements_during(sqlite_app, lambda: client.get("/cases/overview"))
+    assert response.status_code == 404  # an operator has no overview
+    begins = [text for text, _ in seen if text.startswith("BEGIN")]
+    assert "BEGIN IMMEDIATE" in begins, begins  # the refusal's audit entry waits its turn
