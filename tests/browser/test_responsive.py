@@ -68,3 +68,20 @@ def test_call_desk_keeps_its_keys_and_open_menu_on_a_desktop(page, sign_in):
     with page.expect_navigation():
         page.keyboard.press("1")  # start a call on 111, as before
     assert page.locator("body").get_attribute("data-endpoint") == "intake.draft"
+
+
+def test_tablet_pages_fit_the_screen(chromium, base_url):
+    context = chromium.new_context(base_url=base_url, viewport={"width": 768, "height": 1024})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        sign_in(page, "supervisor")
+        pages = [page.url]
+        pages.append(page.locator("main table a[href*='/cases/']").first.get_attribute("href"))
+        for address in pages:
+            page.goto(address)
+            assert page.evaluate(
+                "document.documentElement.scrollWidth <= window.innerWidth"), address
+            assert page.locator("details.nav-toggle > summary").is_visible()
+    finally:
+        context.close()
