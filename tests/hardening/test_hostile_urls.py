@@ -101,6 +101,8 @@ def test_hostile_query_strings_on_every_page(app, client, db_session, role):
             response = client.get(page, query_string={"page": value, "q": value,
                                                       "next": value, "sort": value})
             assert response.status_code < 500, f"{page} with {value[:30]!r}"
+            if response.mimetype.startswith("image/"):
+                continue  # the favicon: bytes, never the query string
             assert unescaped_markup(response.get_data(as_text=True)) == [], page
 
 
