@@ -284,3 +284,13 @@ def test_a_reload_right_after_typing_keeps_the_last_words_and_a_late_beacon_neve
     desk.goto("/calls/desk")
     kept = desk.evaluate("Object.keys(sessionStorage).filter((k) => k.startsWith('casework.'))")
     assert kept == []
+
+
+def test_a_failed_repeat_caller_lookup_says_so_instead_of_showing_no_earlier_calls(desk):
+    _start_call(desk)
+    desk.route("**/repeat-callers", lambda route: route.fulfill(status=503, body="unavailable"))
+    with desk.expect_response(lambda response: response.url.endswith("/repeat-callers")):
+        desk.fill("#caller_phone", "0912345678")
+    alert = desk.locator("#repeat-callers [role=alert]")
+    alert.wait_for()
+    assert "không có nghĩa là không có" in alert.inner_text()

@@ -295,8 +295,21 @@
     fetch(form.dataset.repeatUrl, {
       method: "POST", body, credentials: "same-origin", headers: { "X-Requested-With": "fetch" },
     })
-      .then((response) => (response.ok ? response.text() : ""))
-      .then((html) => { panel.innerHTML = html; });
+      .then((response) => {
+        // A sign-in page after a redirect is no answer either.
+        if (!response.ok || response.redirected) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then((html) => { panel.innerHTML = html; })
+      .catch(() => {
+        // An empty panel would read as "no earlier calls": say the lookup failed instead.
+        lastLookup = "";
+        const notice = document.createElement("p");
+        notice.className = "flash flash-error";
+        notice.setAttribute("role", "alert");
+        notice.textContent = panel.dataset.failedText;
+        panel.replaceChildren(notice);
+      });
   }
 
   form.addEventListener("input", (event) => {
